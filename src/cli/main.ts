@@ -1,1 +1,31 @@
-console.log('gotthard');
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { isGotthardError } from '../errors.js';
+import { VERSION } from '../hub/index.js';
+import { registerClientCommands } from './commands/client.js';
+import { registerConfig } from './commands/config.js';
+import { registerPki } from './commands/pki.js';
+import { registerSim } from './commands/sim.js';
+import { registerStart } from './commands/start.js';
+
+const program = new Command()
+  .name('gotthard')
+  .description('Gotthard: OPC UA to historian, unified namespace and API — an IT/OT convergence hub')
+  .version(VERSION)
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerStart(program);
+registerSim(program);
+registerClientCommands(program);
+registerPki(program);
+registerConfig(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  const code = isGotthardError(err) ? `${err.code}: ` : '';
+  process.stderr.write(`gotthard: ${code}${(err as Error).message}\n`);
+  process.exit(isGotthardError(err) && err.kind === 'config' ? 2 : 1);
+}

@@ -1,0 +1,68 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { HubView } from '../types.js';
+import { SourceHealth } from '../schemas.js';
+import { iso } from '../format.js';
+
+const HealthReply = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  version: Type.String(),
+  startedAt: Type.String(),
+  uptimeS: Type.Number(),
+  sources: Type.Array(SourceHealth),
+  historian: Type.Object({
+    accepted: Type.Number(),
+    persisted: Type.Number(),
+    backlog: Type.Number({ description: 'Values accepted but not yet durable.' }),
+    diskBytes: Type.Number(),
+    lastFlushAt: Type.Optional(Type.String()),
+  }),
+  ingest: Type.Object({
+    valuesPerSecond: Type.Number({ description: 'Average over the last 9 s.' }),
+    totalValues: Type.Number(),
+  }),
+});
+
+export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app, { hub }) => {
+  app.get(
+    '/health',
+    {
+      schema: {
+        summary: 'Hub health: each connection with its security, tags, ingest rate and historian backlog',
+        tags: ['health'],
+        response: { 200: HealthReply },
+      },
+    },
+    async () => {
+      const h = hub.health();
+      return {
+        status: h.status,
+        version: h.version,
+        startedAt: iso(h.startedAt),
+        uptimeS: Math.round((Date.now() - h.startedAt) / 1000),
+        sources: h.sources.map((s) => ({
+          ...s,
+          lastValueAt: s.lastValueAt === undefined ? undefined : iso(s.lastValueAt),
+          connectedSince: s.connectedSince === undefined ? undefined : iso(s.connectedSince),
+        })),
+        historian: {
+          ...h.historian,
+          lastFlushAt: h.historian.lastFlushAt === undefined ? undefined : iso(h.historian.lastFlushAt),
+        },
+        ingest: h.ingest,
+      };
+    },
+  );
+
+  app.get(
+    '/health/live',
+    {
+      schema: {
+        summary: 'Liveness probe: 200 while the process serves requests',
+        tags: ['health'],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+      },
+    },
+    async () => ({ status: 'ok' as const }),
+  );
+};

@@ -1,0 +1,84 @@
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { isGotthardError } from '../errors.js';
+import { healthRoutes } from './routes/health.js';
+import { tagRoutes } from './routes/tags.js';
+import { valueRoutes } from './routes/values.js';
+import { ErrorReply } from './schemas.js';
+import type { HubView } from './types.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface ApiOptions {
+  logger: Logger;
+  version: string;
+  /** Request body limit in bytes. */
+  bodyLimit?: number;
+}
+
+/**
+ * The HTTP API: encapsulated Fastify plugins under /api/v1, each route with a schema, an OpenAPI 3
+ * document generated from those schemas, and one error handler that turns the error catalogue into
+ * `{ error: { code, message } }` and never sends a stack trace.
+ */
+export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: opts.logger.child({ component: 'api' }) as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: opts.bodyLimit ?? 1_048_576,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorReply);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Gotthard API',
+        version: opts.version,
+        description: 'Tags, live and historical values, and health of a Gotthard hub.',
+      },
+      servers: [{ url: '/' }],
+    },
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (isGotthardError(err)) {
+      return reply.status(err.httpStatus).send({ error: { code: err.code, message: err.message } });
+    }
+    const e = err as { validation?: unknown; statusCode?: number; code?: string; message: string };
+    if (e.validation) {
+      return reply.status(400).send({ error: { code: 'GT_BAD_REQUEST', message: e.message } });
+    }
+    if (e.statusCode !== undefined && e.statusCode >= 400 && e.statusCode < 500) {
+      return reply.status(e.statusCode).send({ error: { code: e.code ?? 'GT_BAD_REQUEST', message: e.message } });
+    }
+    req.log.error({ err }, 'request failed');
+    return reply.status(500).send({ error: { code: 'GT_INTERNAL', message: 'internal error; see the hub log' } });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply
+      .status(404)
+      .send({
+        error: {
+          code: 'GT_NOT_FOUND',
+          message: `no route ${req.method} ${req.url.split('?')[0]}; see ${API_PREFIX}/openapi.json`,
+        },
+      });
+  });
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes, { hub });
+      await api.register(tagRoutes, { hub });
+      await api.register(valueRoutes, { hub });
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

@@ -1,0 +1,21 @@
+import type { HistorianStats, Historian } from '../historian/types.js';
+import type { AssetNode } from '../model/assets.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { SourceHealth } from '../pipeline/types.js';
+
+export interface HubHealth {
+  status: 'ok' | 'degraded';
+  version: string;
+  startedAt: number;
+  sources: SourceHealth[];
+  historian: HistorianStats;
+  ingest: { valuesPerSecond: number; totalValues: number };
+}
+
+/** What the HTTP API needs from the running hub: a narrow door, so routes hold no state of their own. */
+export interface HubView {
+  readonly historian: Historian;
+  readonly pipeline?: Pipeline;
+  health(): HubHealth;
+  assetTree(): Promise<AssetNode>;
+}

@@ -1,0 +1,62 @@
+import type { Command } from 'commander';
+import { loadConfigFile, validateConfig } from '../../config/index.js';
+import type { GotthardConfig } from '../../config/schema.js';
+import { DEMO_ASSETS, Hub } from '../../hub/index.js';
+import { cliLogger } from '../log.js';
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('Run the hub: connect to the configured sources, store values, serve the API')
+    .option('-c, --config <file>', 'YAML config file (see docs/configuration.md)')
+    .option('--demo', 'also run the built-in demo plant in this process and collect from it')
+    .option('--port <port>', 'HTTP port (overrides config and GOTTHARD_HTTP_PORT)')
+    .option('--data-dir <dir>', 'data folder (overrides config dataDir)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace')
+    .action(async (opts: { config?: string; demo?: boolean; port?: string; dataDir?: string; logLevel?: string }) => {
+      let config: Readonly<GotthardConfig>;
+      const env = { ...process.env };
+      if (opts.port !== undefined) env.GOTTHARD_HTTP_PORT = opts.port;
+      if (opts.config) {
+        config = loadConfigFile(opts.config, { env });
+      } else if (opts.demo) {
+        config = validateConfig({ assets: DEMO_ASSETS }, { env });
+      } else {
+        throw new Error('nothing to run: give a config file with --config FILE, or --demo to run the demo plant');
+      }
+      if (opts.dataDir) config = validateConfig({ ...structuredClone(config), dataDir: opts.dataDir }, { env });
+      const log = cliLogger(opts.logLevel ?? config.log.level);
+      const hub = new Hub(config, { logger: log, demo: opts.demo === true });
+      let stopping = false;
+      const shutdown = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'stopping');
+        const hard = setTimeout(() => {
+          log.error('stop took longer than 5 s; exiting');
+          process.exit(1);
+        }, 5500);
+        hard.unref();
+        hub.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            log.error({ err }, 'stop failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      try {
+        await hub.start();
+      } catch (err) {
+        await hub.stop().catch(() => undefined);
+        throw err;
+      }
+      process.stderr.write(
+        `\nGotthard is running. API: ${hub.address}/api/v1/health  OpenAPI: ${hub.address}/api/v1/openapi.json\n` +
+          (hub.demo ? `Demo plant: ${hub.demo.endpointUrl}\n` : '') +
+          'Stop with Ctrl+C.\n\n',
+      );
+    });
+}

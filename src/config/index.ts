@@ -1,0 +1,3 @@
+export { formatPath, loadConfigFile, loadConfigText, validateConfig } from './load.js';
+export { configSchema, type GotthardConfig, type GotthardConfigInput } from './schema.js';
+export { duration, parseDuration, secret } from './types.js';

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { sourceConfigSchema } from '../sources/index.js';
+import { duration } from './types.js';
+
+const segment = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'use lower-case letters, digits, "_" and "-" (a unified-namespace path segment)');
+
+const machineSchema = z
+  .object({
+    id: segment.describe('Path segment of the machine, e.g. `cnc1`.'),
+    name: z.string().optional().describe('Display name.'),
+    description: z.string().optional(),
+  })
+  .strict();
+
+const lineSchema = z
+  .object({
+    id: segment.describe('Path segment of the line, e.g. `line1`.'),
+    name: z.string().optional(),
+    machines: z.array(machineSchema).default([]).describe('Machines of this line (more are added from browse rules).'),
+  })
+  .strict();
+
+const areaSchema = z
+  .object({
+    id: segment.describe('Path segment of the area, e.g. `machining`.'),
+    name: z.string().optional(),
+    lines: z.array(lineSchema).default([]),
+  })
+  .strict();
+
+const siteSchema = z
+  .object({
+    id: segment.describe('Path segment of the site, e.g. `zurich`.'),
+    name: z.string().optional(),
+    timezone: z.string().default('UTC').describe('IANA time zone of the site, e.g. `Europe/Zurich`.'),
+    areas: z.array(areaSchema).default([]),
+  })
+  .strict();
+
+export const assetModelSchema = z
+  .object({
+    enterprise: z
+      .object({ id: segment.describe('Path segment of the enterprise, e.g. `acme`.'), name: z.string().optional() })
+      .strict()
+      .default({ id: 'acme' }),
+    sites: z.array(siteSchema).default([]).describe('ISA-95 sites with their areas, lines and machines.'),
+  })
+  .strict()
+  .describe(
+    'The ISA-95 hierarchy (enterprise / site / area / line / machine). Tags found by browse rules add their assets automatically.',
+  );
+
+const retentionRuleSchema = z
+  .object({
+    class: z.string().min(1).describe('Retention class; `default` applies to tags without one.'),
+    maxAge: duration('Keep values this long, e.g. `90d`.'),
+  })
+  .strict();
+
+export const historianSchema = z
+  .object({
+    engine: z.enum(['sqlite']).default('sqlite').describe('Storage engine. `sqlite` is the embedded default.'),
+    path: z.string().optional().describe('Database file. Default: `<dataDir>/historian.db`.'),
+    flushInterval: duration(
+      'How often accepted values are made durable. After a crash at most this much is missing.',
+    ).default(1000),
+    retention: z
+      .array(retentionRuleSchema)
+      .default([{ class: 'default', maxAge: 365 * 86_400_000 }])
+      .describe('Retention per class of tag; applied in the background without blocking ingestion.'),
+  })
+  .strict()
+  .default({ engine: 'sqlite', flushInterval: 1000, retention: [{ class: 'default', maxAge: 365 * 86_400_000 }] });
+
+export const httpSchema = z
+  .object({
+    host: z
+      .string()
+      .default('127.0.0.1')
+      .describe('Address the HTTP API listens on. `0.0.0.0` for all interfaces (add authentication first).'),
+    port: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .default(8080)
+      .describe('HTTP port. The environment variable `GOTTHARD_HTTP_PORT` overrides it.'),
+  })
+  .strict()
+  .default({ host: '127.0.0.1', port: 8080 });
+
+export const demoSchema = z
+  .object({
+    port: z.number().int().min(1).max(65535).default(4841).describe('OPC UA port of the in-process demo plant.'),
+    seed: z.number().int().default(42).describe('Seed of the simulation, for repeatable runs.'),
+    speed: z.number().positive().default(1).describe('Simulated-time acceleration.'),
+    machines: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Scale mode: this many machines instead of the standard plant.'),
+  })
+  .strict()
+  .default({ port: 4841, seed: 42, speed: 1 });
+
+export const configSchema = z
+  .object({
+    dataDir: z
+      .string()
+      .default('./data')
+      .describe('Folder for the historian, the PKI and other state. Relative paths resolve against the config file.'),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .default({ level: 'info' }),
+    http: httpSchema,
+    pki: z
+      .object({
+        dir: z
+          .string()
+          .optional()
+          .describe('OPC UA PKI folder (own / trusted / rejected / issuers). Default `<dataDir>/pki`.'),
+      })
+      .strict()
+      .default({}),
+    assets: assetModelSchema.default({ enterprise: { id: 'acme' }, sites: [] }),
+    historian: historianSchema,
+    sources: z.array(sourceConfigSchema).default([]).describe('Connections to the shop floor, e.g. OPC UA servers.'),
+    demo: demoSchema.describe('Settings of the built-in demo plant, used by `gotthard start --demo`.'),
+  })
+  .strict();
+
+export type GotthardConfig = z.output<typeof configSchema>;
+export type GotthardConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,42 @@
+/**
+ * One catalogue of coded errors, in three kinds (see STYLE.md §6):
+ * - `config`: bad configuration or input; stops start-up (or, for HTTP, a 400).
+ * - `not-connected`: a peer is unreachable; the runtime retries.
+ * - `item`: one item failed (a tag, a row); logged, the batch goes on.
+ * Messages say what was wrong, where, and what to do.
+ */
+export type ErrorKind = 'config' | 'not-connected' | 'item' | 'not-found' | 'internal';
+
+export const ERROR_CATALOGUE = {
+  GT_CONFIG_INVALID: { kind: 'config', http: 400 },
+  GT_CONFIG_FILE: { kind: 'config', http: 400 },
+  GT_BAD_REQUEST: { kind: 'config', http: 400 },
+  GT_TAG_NOT_FOUND: { kind: 'not-found', http: 404 },
+  GT_NOT_FOUND: { kind: 'not-found', http: 404 },
+  GT_CERT_UNTRUSTED: { kind: 'not-connected', http: 502 },
+  GT_NOT_CONNECTED: { kind: 'not-connected', http: 503 },
+  GT_PKI: { kind: 'config', http: 400 },
+  GT_INTERNAL: { kind: 'internal', http: 500 },
+} as const satisfies Record<string, { kind: ErrorKind; http: number }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class GotthardError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  readonly httpStatus: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GotthardError';
+    this.code = code;
+    this.kind = ERROR_CATALOGUE[code].kind;
+    this.httpStatus = ERROR_CATALOGUE[code].http;
+    this.details = details;
+  }
+}
+
+export function isGotthardError(e: unknown): e is GotthardError {
+  return e instanceof GotthardError;
+}

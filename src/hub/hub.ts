@@ -1,0 +1,196 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApi } from '../api/index.js';
+import type { HubHealth, HubView } from '../api/types.js';
+import type { GotthardConfig } from '../config/schema.js';
+import { GotthardError } from '../errors.js';
+import { createSqliteHistorian, type Historian } from '../historian/index.js';
+import { type AssetNode, buildAssetTree } from '../model/assets.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
+import { type HubPki, openPki } from '../pki/index.js';
+import { type DemoPlant, startDemoPlant } from '../sim/index.js';
+import { createSource, sourceConfigSchema } from '../sources/index.js';
+import { demoSourceConfig } from './demo.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface HubOptions {
+  logger: Logger;
+  /** Run the built-in demo plant in this process and collect from it. */
+  demo?: boolean;
+  /** Longest graceful stop; what is accepted is flushed within it. */
+  stopTimeoutMs?: number;
+}
+
+const RETENTION_EVERY_MS = 15 * 60_000;
+
+/**
+ * The hub process: opens the historian and the PKI, starts the sources, wires
+ * source → pipeline → historian, serves the API, and stops within a timeout, flushing what it
+ * accepted. It owns all runtime state; nothing lives at module level.
+ */
+export class Hub implements HubView {
+  readonly pipeline: Pipeline;
+  readonly startedAt = Date.now();
+  private historianImpl: Historian | undefined;
+  private pkiImpl: HubPki | undefined;
+  private readonly sources: Source[] = [];
+  private api: FastifyInstance | undefined;
+  private demoPlant: DemoPlant | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
+  private stopping: Promise<void> | undefined;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly config: Readonly<GotthardConfig>,
+    private readonly opts: HubOptions,
+  ) {
+    this.log = opts.logger;
+    this.pipeline = new Pipeline(this.log.child({ component: 'pipeline' }));
+  }
+
+  get historian(): Historian {
+    if (!this.historianImpl) throw new GotthardError('GT_INTERNAL', 'hub not started');
+    return this.historianImpl;
+  }
+
+  get pki(): HubPki {
+    if (!this.pkiImpl) throw new GotthardError('GT_INTERNAL', 'hub not started');
+    return this.pkiImpl;
+  }
+
+  /** The API's address once listening, e.g. `http://127.0.0.1:8080`. */
+  address: string | undefined;
+
+  async start(): Promise<void> {
+    const c = this.config;
+    mkdirSync(c.dataDir, { recursive: true });
+    const historian = createSqliteHistorian({
+      path: c.historian.path ?? join(c.dataDir, 'historian.db'),
+      flushIntervalMs: c.historian.flushInterval,
+      logger: this.log.child({ component: 'historian' }),
+    });
+    await historian.open();
+    historian.setRetention(c.historian.retention.map((r) => ({ class: r.class, maxAgeMs: r.maxAge })));
+    this.historianImpl = historian;
+    this.pipeline.addSink(historian);
+
+    this.pkiImpl = await openPki({
+      dir: c.pki.dir ?? join(c.dataDir, 'pki'),
+      applicationUri: `urn:gotthard:hub:${hostname()}`,
+      logger: this.log.child({ component: 'pki' }),
+    });
+
+    const sourceConfigs: unknown[] = [...c.sources];
+    if (this.opts.demo) {
+      this.demoPlant = await startDemoPlant({
+        port: c.demo.port,
+        seed: c.demo.seed,
+        speed: c.demo.speed,
+        machines: c.demo.machines,
+        pkiDir: join(c.dataDir, 'demo-plant', 'pki'),
+        logger: this.log.child({ component: 'demo-plant' }),
+      });
+      await this.pkiImpl.trustFile(this.demoPlant.certificateFile);
+      this.log.info(
+        { endpoint: this.demoPlant.endpointUrl },
+        'demo plant running in-process; its certificate is trusted, no other server is',
+      );
+      if (!sourceConfigs.some((s) => (s as { name?: string }).name === 'demo-plant')) {
+        sourceConfigs.push(demoSourceConfig(c, this.demoPlant.endpointUrl));
+      }
+    }
+
+    const events: EventSink = { emit: (e) => this.onEvent(e) };
+    for (const raw of sourceConfigs) {
+      const sc = sourceConfigSchema.parse(raw);
+      const source = createSource(sc, { pki: this.pkiImpl, logger: this.log.child({ source: sc.name }) });
+      this.sources.push(source);
+    }
+    await Promise.all(
+      this.sources.map((s) =>
+        s.start({
+          catalog: historian,
+          sink: this.pipeline,
+          events,
+          log: this.log.child({ source: s.name }),
+        }),
+      ),
+    );
+
+    this.api = await buildApi(this, { logger: this.log, version: VERSION });
+    this.address = await this.api.listen({ host: c.http.host, port: c.http.port });
+    this.log.info({ url: `${this.address}/api/v1/health` }, 'HTTP API listening');
+
+    this.retentionTimer = setInterval(() => {
+      historian.applyRetention().catch((err: unknown) => this.log.error({ err }, 'retention failed'));
+    }, RETENTION_EVERY_MS);
+    this.retentionTimer.unref();
+  }
+
+  private onEvent(e: HubEvent): void {
+    const level = e.severity === 'error' ? 'error' : e.severity === 'warning' ? 'warn' : 'info';
+    this.log[level]({ event: e.kind, source: e.source, ...e.details }, e.message);
+    this.historianImpl?.appendEvent(e);
+  }
+
+  health(): HubHealth {
+    const sources = this.sources.map((s) => s.health());
+    const degraded = sources.some((s) => s.state !== 'connected');
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      version: VERSION,
+      startedAt: this.startedAt,
+      sources,
+      historian: this.historian.stats(),
+      ingest: { valuesPerSecond: Math.round(this.pipeline.meter.rate()), totalValues: this.pipeline.meter.total },
+    };
+  }
+
+  async assetTree(): Promise<AssetNode> {
+    return buildAssetTree(this.config.assets, await this.historian.listTags());
+  }
+
+  /** Demo plant, when started with `demo: true` (tests and the CLI use it). */
+  get demo(): DemoPlant | undefined {
+    return this.demoPlant;
+  }
+
+  /** Stops sources, flushes and closes the historian, closes the API; at most `stopTimeoutMs`. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    const timeoutMs = this.opts.stopTimeoutMs ?? 5000;
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    const deadline = Date.now() + timeoutMs;
+    const within = <T>(p: Promise<T>, what: string): Promise<T | undefined> =>
+      Promise.race([
+        p,
+        new Promise<undefined>((resolve) =>
+          setTimeout(
+            () => {
+              this.log.warn({ what }, 'stop step timed out');
+              resolve(undefined);
+            },
+            Math.max(100, deadline - Date.now() - 300),
+          ).unref(),
+        ),
+      ]);
+    await within(Promise.allSettled(this.sources.map((s) => s.stop())), 'sources');
+    // The historian is flushed even when a source hung: what was accepted must not be lost.
+    await this.pipeline.close().catch((err: unknown) => this.log.error({ err }, 'historian close failed'));
+    await within(this.api?.close() ?? Promise.resolve(), 'api');
+    await within(this.demoPlant?.stop() ?? Promise.resolve(), 'demo plant');
+    await within(this.pkiImpl?.close() ?? Promise.resolve(), 'pki');
+    this.log.info('hub stopped');
+  }
+}

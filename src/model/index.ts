@@ -1,0 +1,11 @@
+export { type Sample, SampleBatch } from './sample.js';
+export { type Quality, qualityOf, STATUS_BAD_NO_COMMUNICATION, STATUS_GOOD, statusName } from './status.js';
+export {
+  type TagCatalog,
+  type TagDataType,
+  type TagDefinition,
+  type TagLineage,
+  type TagRecord,
+  toSegment,
+} from './tag.js';
+export { type AssetNode, buildAssetTree } from './assets.js';

@@ -1,0 +1,43 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Source } from '../pipeline/types.js';
+import type { HubPki } from '../pki/index.js';
+import { type OpcuaSourceConfig, opcuaSourceSchema } from './opcua/config.js';
+import { createOpcuaSource } from './opcua/index.js';
+
+/** What every source factory gets besides its own config. */
+export interface SourceDeps {
+  pki: HubPki;
+  logger: Logger;
+}
+
+export interface SourceKind<C> {
+  readonly kind: string;
+  /** The config schema of one source of this kind (declared once, as data). */
+  readonly schema: z.ZodType<C>;
+  create(config: C, deps: SourceDeps): Source;
+}
+
+/**
+ * The source registry: every kind of source the hub can run, registered explicitly. The config's
+ * `sources[].kind` selects one; there is no if/else dispatch anywhere else.
+ */
+export const SOURCE_KINDS = {
+  opcua: {
+    kind: 'opcua',
+    schema: opcuaSourceSchema,
+    create: (config, deps) => createOpcuaSource(config, deps),
+  } satisfies SourceKind<OpcuaSourceConfig>,
+} as const;
+
+export type SourceKindName = keyof typeof SOURCE_KINDS;
+
+/** The schema of `sources[]`: a union discriminated by `kind`, built from the registry. */
+export const sourceConfigSchema = z.discriminatedUnion('kind', [SOURCE_KINDS.opcua.schema]);
+
+export type SourceConfig = z.output<typeof sourceConfigSchema>;
+
+export function createSource(config: SourceConfig, deps: SourceDeps): Source {
+  const entry = SOURCE_KINDS[config.kind] as SourceKind<SourceConfig>;
+  return entry.create(config, deps);
+}
