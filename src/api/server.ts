@@ -61,14 +61,12 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply
-      .status(404)
-      .send({
-        error: {
-          code: 'GT_NOT_FOUND',
-          message: `no route ${req.method} ${req.url.split('?')[0]}; see ${API_PREFIX}/openapi.json`,
-        },
-      });
+    reply.status(404).send({
+      error: {
+        code: 'GT_NOT_FOUND',
+        message: `no route ${req.method} ${req.url.split('?')[0]}; see ${API_PREFIX}/openapi.json`,
+      },
+    });
   });
 
   await app.register(

@@ -1,4 +1,4 @@
-import type { HistorianStats, Historian } from '../historian/types.js';
+import type { Historian, HistorianStats } from '../historian/types.js';
 import type { AssetNode } from '../model/assets.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { SourceHealth } from '../pipeline/types.js';

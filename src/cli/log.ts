@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /** The CLI's logger: JSON lines on stderr (stdout stays for command output), level from --log-level or config. */
 export function cliLogger(level: string): Logger {

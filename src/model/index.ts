@@ -1,3 +1,4 @@
+export { type AssetNode, buildAssetTree } from './assets.js';
 export { type Sample, SampleBatch } from './sample.js';
 export { type Quality, qualityOf, STATUS_BAD_NO_COMMUNICATION, STATUS_GOOD, statusName } from './status.js';
 export {
@@ -8,4 +9,3 @@ export {
   type TagRecord,
   toSegment,
 } from './tag.js';
-export { type AssetNode, buildAssetTree } from './assets.js';

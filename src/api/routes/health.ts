@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { HubView } from '../types.js';
-import { SourceHealth } from '../schemas.js';
 import { iso } from '../format.js';
+import { SourceHealth } from '../schemas.js';
+import type { HubView } from '../types.js';
 
 const HealthReply = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),

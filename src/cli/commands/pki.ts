@@ -1,6 +1,6 @@
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { type CertificateEntry, openPki } from '../../pki/index.js';
-import { hostname } from 'node:os';
 import { cliLogger } from '../log.js';
 
 const DEFAULT_DIR = './data/pki';
