@@ -52,7 +52,7 @@ export function validateConfig(
   raw: unknown,
   opts: { env?: Record<string, string | undefined>; baseDir?: string; locate?: (path: PropertyKey[]) => string } = {},
 ): Readonly<GotthardConfig> {
-  const result = configSchema.safeParse(raw);
+  const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const loc = opts.locate ?? ((path: PropertyKey[]) => `config ${formatPath(path)}`);
     const lines = result.error.issues.map((issue) => describeIssue(issue, loc));
