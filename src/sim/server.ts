@@ -1,0 +1,204 @@
+import { mkdir } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import {
+  MessageSecurityMode,
+  nodesets,
+  OPCUACertificateManager,
+  OPCUAServer,
+  SecurityPolicy,
+  type UAObject,
+} from 'node-opcua';
+import { type Logger, pino } from 'pino';
+import { buildAddressSpace, NAMESPACE_URI, publishMachine } from './address-space.js';
+import { type MachineDescriptor, scalePlant, standardPlant } from './layout.js';
+import { DEMO_USER, demoPlantOptionsSchema, RESOURCE_PATH } from './options.js';
+import { type FaultMode, PlantSimulation } from './physics.js';
+
+export interface DemoPlantOptions {
+  /** TCP port; `gotthard sim` uses 4840. */
+  port: number;
+  /** Host name in the endpoint URLs and certificate; default `localhost`. The server listens on all interfaces. */
+  host?: string;
+  /** Unset: the standard plant. N: scale mode with N machines (lines of ten, mostly CNCs). */
+  machines?: number;
+  /** Seed of the simulation (default 42); the same seed gives the same physics. */
+  seed?: number;
+  /** Simulated-time acceleration, default 1. */
+  speed?: number;
+  /** Real-time period of the physics tick and value updates, default 1000 ms. */
+  updateIntervalMs?: number;
+  /** The server's own PKI folder; the certificate is created there on first start. */
+  pkiDir: string;
+  /** Default false: only Sign and SignAndEncrypt endpoints. */
+  allowSecurityNone?: boolean;
+  /** Default true: accept unknown client certificates. false: require them in `<pkiDir>/trusted/certs`. */
+  trustAllClients?: boolean;
+  /** Start of the simulated clock (epoch ms or Date); default now. */
+  simStart?: number | Date;
+  logger?: Logger;
+}
+
+export interface DemoPlant {
+  /** `opc.tcp://<host>:<port>/gotthard/demo` */
+  endpointUrl: string;
+  /** `urn:gotthard:demo-plant` */
+  namespaceUri: string;
+  /** PEM file of the server's application certificate, for clients that must trust it. */
+  certificateFile: string;
+  machines: { id: string; kind: string; area: string; line: string; name: string }[];
+  /** Number of process variables (excluding Identification properties' metadata such as EURange). */
+  variableCount: number;
+  /** The physics behind the server, for tests and tools in the same process. */
+  simulation: PlantSimulation;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the demo plant: a node-opcua server whose address space (see address-space.ts) is fed by
+ * the seeded plant physics (see physics.ts) from one tick loop.
+ */
+export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPlant> {
+  const { logger, ...rest } = options;
+  const parsed = demoPlantOptionsSchema.safeParse(rest);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid demo plant options: ${issues}`);
+  }
+  const cfg = parsed.data;
+  const log = (logger ?? pino({ level: 'silent' })).child({ component: 'demo-plant' });
+  const started = performance.now();
+
+  const layout: MachineDescriptor[] = cfg.machines === undefined ? standardPlant() : scalePlant(cfg.machines);
+  const simStartMs = cfg.simStart === undefined ? Date.now() : Number(cfg.simStart);
+  const simulation = new PlantSimulation(layout, { seed: cfg.seed, simStartMs });
+
+  await mkdir(cfg.pkiDir, { recursive: true });
+  const certificateManager = new OPCUACertificateManager({
+    rootFolder: cfg.pkiDir,
+    automaticallyAcceptUnknownCertificate: cfg.trustAllClients,
+  });
+  await certificateManager.initialize();
+
+  const securityPolicies = [
+    SecurityPolicy.Basic256Sha256,
+    SecurityPolicy.Aes128_Sha256_RsaOaep,
+    SecurityPolicy.Aes256_Sha256_RsaPss,
+  ];
+  const securityModes = [MessageSecurityMode.SignAndEncrypt, MessageSecurityMode.Sign];
+  if (cfg.allowSecurityNone) {
+    securityPolicies.unshift(SecurityPolicy.None);
+    securityModes.unshift(MessageSecurityMode.None);
+  }
+
+  const server = new OPCUAServer({
+    port: cfg.port,
+    hostname: cfg.host,
+    resourcePath: RESOURCE_PATH,
+    nodeset_filename: [nodesets.standard],
+    serverCertificateManager: certificateManager,
+    securityPolicies,
+    securityModes,
+    allowAnonymous: true,
+    userManager: {
+      isValidUser: (userName: string, password: string) =>
+        userName === DEMO_USER.userName && password === DEMO_USER.password,
+    },
+    serverInfo: {
+      applicationUri: `urn:gotthard:demo-plant:${cfg.host}`,
+      productUri: 'urn:gotthard:demo-plant',
+      applicationName: { text: 'Gotthard Demo Plant', locale: 'en' },
+    },
+    buildInfo: { productName: 'Gotthard Demo Plant', manufacturerName: 'Gotthard', softwareVersion: '0.1.0' },
+    disableDiscovery: true,
+  });
+
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await server.initialize();
+    const addressSpace = server.engine.addressSpace;
+    if (!addressSpace) throw new Error('node-opcua server has no address space after initialize()');
+    const namespace = addressSpace.registerNamespace(NAMESPACE_URI);
+    const { nodes, variableCount } = buildAddressSpace(
+      namespace,
+      addressSpace.rootFolder.objects as UAObject,
+      simulation.models,
+      {
+        injectFault(machineId: string, mode: FaultMode) {
+          const model = simulation.get(machineId);
+          if (!model) return;
+          model.injectFault(mode);
+          model.sample();
+          log.info({ machine: machineId, mode }, 'fault injected');
+          const m = nodes.find((n) => n.model === model);
+          if (m) publishMachine(m, new Date());
+        },
+        resetWear(machineId: string) {
+          const model = simulation.get(machineId);
+          if (!model) return;
+          model.resetWear();
+          model.sample();
+          log.info({ machine: machineId }, 'wear reset');
+          const m = nodes.find((n) => n.model === model);
+          if (m) publishMachine(m, new Date());
+        },
+      },
+    );
+    await server.start();
+
+    const dtSim = (cfg.updateIntervalMs / 1000) * cfg.speed;
+    let slowTickWarned = false;
+    const tick = () => {
+      const t0 = performance.now();
+      simulation.advance(dtSim);
+      simulation.sample();
+      const now = new Date();
+      for (const m of nodes) publishMachine(m, now);
+      const took = performance.now() - t0;
+      if (took > cfg.updateIntervalMs / 2 && !slowTickWarned) {
+        slowTickWarned = true;
+        log.warn(
+          { tookMs: Math.round(took), updateIntervalMs: cfg.updateIntervalMs, machines: layout.length },
+          'simulation tick uses more than half of the update interval: raise updateIntervalMs, lower speed or machines',
+        );
+      }
+    };
+    timer = setInterval(tick, cfg.updateIntervalMs);
+
+    const endpointUrl = server.getEndpointUrl();
+    const certificateFile = server.certificateFile;
+    log.info(
+      {
+        endpointUrl,
+        machines: layout.length,
+        variables: variableCount,
+        startupMs: Math.round(performance.now() - started),
+        securityNone: cfg.allowSecurityNone,
+      },
+      'demo plant started',
+    );
+
+    let stopped: Promise<void> | undefined;
+    return {
+      endpointUrl,
+      namespaceUri: NAMESPACE_URI,
+      certificateFile,
+      machines: layout.map(({ id, kind, area, line, name }) => ({ id, kind, area, line, name })),
+      variableCount,
+      simulation,
+      stop() {
+        stopped ??= (async () => {
+          clearInterval(timer);
+          await server.shutdown(0);
+          await certificateManager.dispose();
+          log.info('demo plant stopped');
+        })();
+        return stopped;
+      },
+    };
+  } catch (err) {
+    clearInterval(timer);
+    await server.shutdown(0).catch(() => undefined);
+    await certificateManager.dispose().catch(() => undefined);
+    throw err;
+  }
+}
