@@ -1,0 +1,798 @@
+import { statSync } from 'node:fs';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { type Logger, pino } from 'pino';
+import type { SampleBatch } from '../model/sample.js';
+import type { TagDefinition, TagRecord } from '../model/tag.js';
+import type { HubEvent } from '../pipeline/types.js';
+import { BucketAccumulator } from './buckets.js';
+import { type ChunkSummary, decodeChunk, encodeChunk, summarize } from './chunkCodec.js';
+import { type Columns, lowerBound, mergeColumns, TagBuffer } from './columns.js';
+import { HistorianError } from './errors.js';
+import { type SqliteHistorianConfig, type SqliteHistorianOptions, sqliteHistorianOptionsSchema } from './options.js';
+import { SCHEMA, SCHEMA_VERSION } from './schema.js';
+import type {
+  AggregateBucket,
+  AggregateQuery,
+  Historian,
+  HistorianStats,
+  LatestValue,
+  RawPage,
+  RawQuery,
+  RetentionRule,
+  StoredSample,
+} from './types.js';
+import { decodeWal, encodeWal } from './walCodec.js';
+
+/** Largest number of buckets one aggregate query may ask for. */
+const MAX_BUCKETS = 100_000;
+
+/** Everything the historian holds in memory for one tag key. */
+class TagState {
+  open: TagBuffer | undefined;
+  sealing: TagBuffer | undefined;
+  hasLatest = false;
+  latestTs = Number.NEGATIVE_INFINITY;
+  latestServerTs = 0;
+  latestValue = Number.NaN;
+  latestStatus = 0;
+  latestText: string | undefined;
+
+  constructor(readonly key: number) {}
+
+  offerLatest(ts: number, serverTs: number, value: number, status: number, text: string | undefined): void {
+    if (ts < this.latestTs) return;
+    this.hasLatest = true;
+    this.latestTs = ts;
+    this.latestServerTs = serverTs;
+    this.latestValue = value;
+    this.latestStatus = status;
+    this.latestText = text;
+  }
+}
+
+interface OpenGeneration {
+  gen: number;
+  states: TagState[];
+  count: number;
+  startedAt: number;
+}
+
+interface SealingGeneration {
+  gen: number;
+  states: TagState[];
+  /** Next tag to seal, and the next row within it. */
+  index: number;
+  offset: number;
+  startedAt: number;
+}
+
+interface ChunkRow {
+  id: number;
+  t_start: number;
+  t_end: number;
+  n: number;
+  n_good: number;
+  n_bad: number;
+  vmin: number | null;
+  vmax: number | null;
+  vsum: number | null;
+  first: number | null;
+  first_ts: number | null;
+  last: number | null;
+  last_ts: number | null;
+  integral: number | null;
+  dur: number | null;
+  tail: number | null;
+}
+
+/** A piece of one tag's series: a stored chunk (decoded on demand) or an in-memory buffer. */
+interface Segment {
+  tStart: number;
+  tEnd: number;
+  chunk?: ChunkRow;
+  cols?: Columns;
+}
+
+interface EventRow {
+  ts: number;
+  kind: string;
+  severity: HubEvent['severity'];
+  source: string | null;
+  message: string;
+  details: string | null;
+}
+
+type Db = Database.Database;
+type Stmt = Database.Statement;
+
+/**
+ * The embedded historian: one SQLite file for catalog, events, staging and chunks.
+ *
+ * Write path: `write` keeps a reference to the batch. Every `flushIntervalMs` the accepted batches are
+ * encoded into one staging (`wal`) row — one insert per interval, not per value — and appended to
+ * per-tag in-memory buffers. When the buffers hold `sealValues` values or are `sealAgeMs` old, they
+ * are sealed: encoded per tag into compressed chunks, a slice per event-loop tick, and the staging rows
+ * of that generation are deleted in the transaction of the last chunk. Queries merge chunks with the
+ * buffers being sealed and the open buffers. See docs/historian.md.
+ */
+export class SqliteHistorian implements Historian {
+  readonly name = 'historian';
+  private readonly cfg: SqliteHistorianConfig;
+  private readonly log: Logger;
+  private db: Db | undefined;
+  private st!: {
+    insertWal: Stmt;
+    insertEvent: Stmt;
+    insertChunk: Stmt;
+    upsertLatest: Stmt;
+    deleteWalUpTo: Stmt;
+    setMeta: Stmt;
+    chunksInRange: Stmt;
+    chunkBody: Stmt;
+    upsertTag: Stmt;
+  };
+  private readonly tagsById = new Map<string, TagRecord>();
+  private readonly tagsByKey = new Map<number, TagRecord>();
+  private readonly states = new Map<number, TagState>();
+  private pending: SampleBatch[] = [];
+  private pendingValues = 0;
+  private pendingEvents: HubEvent[] = [];
+  private openGen: OpenGeneration = { gen: 1, states: [], count: 0, startedAt: Date.now() };
+  private sealing: SealingGeneration | undefined;
+  private retention: RetentionRule[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private accepted = 0;
+  private persisted = 0;
+  private lastFlushAt: number | undefined;
+
+  constructor(opts: SqliteHistorianOptions) {
+    const { logger, ...rest } = opts;
+    const parsed = sqliteHistorianOptionsSchema.safeParse(rest);
+    if (!parsed.success) {
+      throw new HistorianError('GT_CONFIG_INVALID', `historian options invalid: ${parsed.error.message}`);
+    }
+    this.cfg = Object.freeze(parsed.data);
+    this.log = (logger ?? pino({ enabled: false })).child({ component: 'historian' });
+  }
+
+  async open(): Promise<void> {
+    if (this.db) return;
+    const db = new Database(this.cfg.path);
+    this.db = db;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(SCHEMA);
+    db.prepare(`INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', ?)`).run(SCHEMA_VERSION);
+    this.st = {
+      insertWal: db.prepare('INSERT INTO wal (gen, body) VALUES (?, ?)'),
+      insertEvent: db.prepare(
+        'INSERT INTO event (ts, kind, severity, source, message, details) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      insertChunk: db.prepare(`INSERT INTO chunk (tag_key, t_start, t_end, gen, n, n_good, n_bad, vmin, vmax, vsum,
+        first, first_ts, last, last_ts, integral, dur, tail, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      upsertLatest:
+        db.prepare(`INSERT INTO latest (tag_key, ts, server_ts, value, status, text) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (tag_key) DO UPDATE SET ts = excluded.ts, server_ts = excluded.server_ts, value = excluded.value,
+        status = excluded.status, text = excluded.text WHERE excluded.ts >= latest.ts`),
+      deleteWalUpTo: db.prepare('DELETE FROM wal WHERE gen <= ?'),
+      setMeta: db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
+      chunksInRange: db.prepare(`SELECT id, t_start, t_end, n, n_good, n_bad, vmin, vmax, vsum, first, first_ts, last,
+        last_ts, integral, dur, tail FROM chunk WHERE tag_key = ? AND t_start < ? AND t_end >= ? AND gen <> ?
+        ORDER BY t_start, id`),
+      chunkBody: db.prepare('SELECT body FROM chunk WHERE id = ?').pluck(),
+      upsertTag: db
+        .prepare(`INSERT INTO tag (id, retention_class, def, updated_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET retention_class = excluded.retention_class, def = excluded.def,
+        updated_at = excluded.updated_at RETURNING key`)
+        .pluck(),
+    };
+    this.recover(db);
+    this.timer = setInterval(() => this.flushQuietly(), this.cfg.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Loads the catalog and latest values, drops chunks of unfinished seals and replays the staging. */
+  private recover(db: Db): void {
+    for (const row of db.prepare('SELECT key, def FROM tag').all() as { key: number; def: string }[]) {
+      const rec = { ...(JSON.parse(row.def) as TagDefinition), key: row.key };
+      this.tagsById.set(rec.id, rec);
+      this.tagsByKey.set(rec.key, rec);
+    }
+    const minWalGen = db.prepare('SELECT MIN(gen) FROM wal').pluck().get() as number | null;
+    if (minWalGen !== null) {
+      const dropped = db.prepare('DELETE FROM chunk WHERE gen >= ?').run(minWalGen).changes;
+      if (dropped > 0) this.log.info({ dropped }, 'dropped chunks of an unfinished seal; replaying staging instead');
+    }
+    const metaGen = (db.prepare(`SELECT value FROM meta WHERE key = 'gen'`).pluck().get() as number | undefined) ?? 0;
+    const walGen = (db.prepare('SELECT MAX(gen) FROM wal').pluck().get() as number | null) ?? 0;
+    const chunkGen = (db.prepare('SELECT MAX(gen) FROM chunk').pluck().get() as number | null) ?? 0;
+    const gen = Math.max(metaGen, walGen, chunkGen) + 1;
+    this.st.setMeta.run('gen', gen);
+    this.openGen = { gen, states: [], count: 0, startedAt: Date.now() };
+
+    const latestRows = db.prepare('SELECT tag_key, ts, server_ts, value, status, text FROM latest').all() as {
+      tag_key: number;
+      ts: number;
+      server_ts: number;
+      value: number | null;
+      status: number;
+      text: string | null;
+    }[];
+    for (const r of latestRows) {
+      this.state(r.tag_key).offerLatest(r.ts, r.server_ts, r.value ?? Number.NaN, r.status, r.text ?? undefined);
+    }
+    let rows = 0;
+    let values = 0;
+    for (const row of db.prepare('SELECT body FROM wal ORDER BY seq').pluck().iterate() as Iterable<Uint8Array>) {
+      for (const batch of decodeWal(row)) {
+        this.append(batch);
+        values += batch.length;
+      }
+      rows++;
+    }
+    if (rows > 0) this.log.info({ rows, values, gen }, 'replayed staging rows');
+  }
+
+  private state(key: number): TagState {
+    let s = this.states.get(key);
+    if (s === undefined) {
+      s = new TagState(key);
+      this.states.set(key, s);
+    }
+    return s;
+  }
+
+  private requireDb(): Db {
+    if (this.db === undefined || this.closed) {
+      throw new HistorianError('GT_HISTORIAN_CLOSED', 'historian is not open: call open() first (or it was closed)');
+    }
+    return this.db;
+  }
+
+  // ---- Sink ---------------------------------------------------------------------------------------
+
+  write(batch: SampleBatch): void {
+    if (batch.length === 0) return;
+    this.pending.push(batch);
+    this.pendingValues += batch.length;
+    this.accepted += batch.length;
+  }
+
+  async flush(): Promise<void> {
+    this.flushNow();
+  }
+
+  async close(): Promise<void> {
+    if (this.db === undefined || this.closed) return;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    try {
+      this.flushNow();
+    } finally {
+      this.closed = true;
+      this.sealing = undefined;
+      this.db.close();
+      this.db = undefined;
+    }
+  }
+
+  private flushQuietly(): void {
+    try {
+      this.flushNow();
+    } catch (err) {
+      this.log.error({ err, backlog: this.pendingValues }, 'historian flush failed; will retry at the next interval');
+    }
+  }
+
+  /** Writes everything accepted so far as one staging row (plus pending events) in one transaction. */
+  private flushNow(): void {
+    const db = this.requireDb();
+    if (this.pending.length === 0 && this.pendingEvents.length === 0) {
+      this.maybeSeal();
+      return;
+    }
+    const batches = this.pending;
+    const events = this.pendingEvents;
+    const values = this.pendingValues;
+    const body = batches.length > 0 ? encodeWal(batches) : undefined;
+    const gen = this.openGen.gen;
+    db.transaction(() => {
+      if (body !== undefined) this.st.insertWal.run(gen, body);
+      for (const e of events) this.insertEvent(e);
+    })();
+    this.pending = [];
+    this.pendingValues = 0;
+    this.pendingEvents = [];
+    this.persisted += values;
+    this.lastFlushAt = Date.now();
+    for (const b of batches) this.append(b);
+    this.maybeSeal();
+  }
+
+  private insertEvent(e: HubEvent): void {
+    this.st.insertEvent.run(
+      e.ts,
+      e.kind,
+      e.severity,
+      e.source ?? null,
+      e.message,
+      e.details === undefined ? null : JSON.stringify(e.details),
+    );
+  }
+
+  /** Appends a durable batch to the open generation's buffers. */
+  private append(b: SampleBatch): void {
+    const gen = this.openGen;
+    const text = b.text;
+    let last: TagState | undefined;
+    for (let i = 0; i < b.length; i++) {
+      const key = b.tagKey[i] as number;
+      const s = last !== undefined && last.key === key ? last : this.state(key);
+      last = s;
+      let buf = s.open;
+      if (buf === undefined) {
+        buf = new TagBuffer();
+        s.open = buf;
+        gen.states.push(s);
+      }
+      const ts = b.sourceTs[i] as number;
+      const sts = b.serverTs[i] as number;
+      const v = b.value[i] as number;
+      const st = b.status[i] as number;
+      const t = text === undefined ? undefined : text.get(i);
+      buf.push(ts, sts, v, st, t);
+      if (ts >= s.latestTs) s.offerLatest(ts, sts, v, st, t);
+    }
+    gen.count += b.length;
+  }
+
+  // ---- Sealing ------------------------------------------------------------------------------------
+
+  private maybeSeal(): void {
+    if (this.sealing !== undefined || this.closed) return;
+    const g = this.openGen;
+    if (g.count === 0) return;
+    if (g.count < this.cfg.sealValues && Date.now() - g.startedAt < this.cfg.sealAgeMs) return;
+    this.startSeal();
+  }
+
+  /** Switches generation: the open buffers become the sealing ones, new values go to new buffers. */
+  private startSeal(): void {
+    const g = this.openGen;
+    for (const s of g.states) {
+      s.sealing = s.open;
+      s.open = undefined;
+    }
+    this.sealing = { gen: g.gen, states: g.states, index: 0, offset: 0, startedAt: Date.now() };
+    this.openGen = { gen: g.gen + 1, states: [], count: 0, startedAt: Date.now() };
+    this.log.debug({ gen: g.gen, values: g.count, tags: g.states.length }, 'sealing generation');
+    setImmediate(() => this.sealStep());
+  }
+
+  /** Encodes one slice of the sealing generation into chunks; the last slice also drops its staging rows. */
+  private sealStep(): void {
+    const s = this.sealing;
+    if (s === undefined || this.closed || this.db === undefined) return;
+    try {
+      const done = this.sealSlice(this.db, s);
+      if (done) {
+        for (const st of s.states) st.sealing = undefined;
+        this.sealing = undefined;
+        this.log.debug({ gen: s.gen, ms: Date.now() - s.startedAt }, 'sealed generation');
+        this.maybeSeal();
+      } else {
+        setImmediate(() => this.sealStep());
+      }
+    } catch (err) {
+      this.log.error({ err, gen: s.gen }, 'sealing failed; staging rows are kept, retrying in 1 s');
+      setTimeout(() => this.sealStep(), 1000).unref();
+    }
+  }
+
+  /** Returns true when the generation is complete. */
+  private sealSlice(db: Db, s: SealingGeneration): boolean {
+    const chunks: { key: number; sum: ChunkSummary; body: Uint8Array }[] = [];
+    const latest: { key: number; c: Columns }[] = [];
+    let budget = this.cfg.sealSliceValues;
+    let index = s.index;
+    let offset = s.offset;
+    while (index < s.states.length && budget > 0) {
+      const state = s.states[index] as TagState;
+      const c = (state.sealing as TagBuffer).inOrder();
+      // Even chunk sizes: 1025 values become 513 + 512, not 1024 + 1.
+      const pieces = Math.ceil(c.n / this.cfg.chunkMaxValues);
+      const size = Math.ceil(c.n / pieces);
+      while (offset < c.n && budget > 0) {
+        const end = Math.min(c.n, offset + size);
+        chunks.push({
+          key: state.key,
+          sum: summarize(c, offset, end),
+          body: encodeChunk(c, offset, end, this.cfg.compression),
+        });
+        budget -= end - offset;
+        offset = end;
+      }
+      if (offset >= c.n) {
+        latest.push({ key: state.key, c });
+        index++;
+        offset = 0;
+      }
+    }
+    const done = index >= s.states.length;
+    db.transaction(() => {
+      for (const { key, sum, body } of chunks) {
+        this.st.insertChunk.run(
+          key,
+          sum.tStart,
+          sum.tEnd,
+          s.gen,
+          sum.n,
+          sum.nGood,
+          sum.nBad,
+          nullIfNaN(sum.min),
+          nullIfNaN(sum.max),
+          sum.nGood > 0 ? sum.sum : null,
+          nullIfNaN(sum.first),
+          nullIfNaN(sum.firstTs),
+          nullIfNaN(sum.last),
+          nullIfNaN(sum.lastTs),
+          sum.integral,
+          sum.dur,
+          nullIfNaN(sum.tail),
+          body,
+        );
+      }
+      for (const { key, c } of latest) {
+        const i = c.n - 1;
+        const v = c.value[i] as number;
+        this.st.upsertLatest.run(key, c.ts[i], c.serverTs[i], nullIfNaN(v), c.status[i], c.text?.get(i) ?? null);
+      }
+      if (done) {
+        this.st.deleteWalUpTo.run(s.gen);
+        this.st.setMeta.run('gen', s.gen);
+      }
+    })();
+    s.index = index;
+    s.offset = offset;
+    return done;
+  }
+
+  /** Seals everything in memory now and waits until it is in chunks (tests, benchmarks, shutdown tools). */
+  async sealNow(): Promise<void> {
+    this.flushNow();
+    while (this.sealing !== undefined) await new Promise((r) => setTimeout(r, 1));
+    if (this.openGen.count > 0) this.startSeal();
+    while (this.sealing !== undefined) await new Promise((r) => setTimeout(r, 1));
+  }
+
+  // ---- Catalog ------------------------------------------------------------------------------------
+
+  async upsertTags(defs: readonly TagDefinition[]): Promise<TagRecord[]> {
+    const db = this.requireDb();
+    const now = Date.now();
+    const out: TagRecord[] = db.transaction(() =>
+      defs.map((def) => {
+        const key = this.st.upsertTag.get(def.id, def.retentionClass ?? 'default', JSON.stringify(def), now);
+        return { ...def, key: key as number };
+      }),
+    )();
+    for (const rec of out) {
+      this.tagsById.set(rec.id, rec);
+      this.tagsByKey.set(rec.key, rec);
+    }
+    return out;
+  }
+
+  async register(defs: readonly TagDefinition[]): Promise<number[]> {
+    return (await this.upsertTags(defs)).map((r) => r.key);
+  }
+
+  async listTags(): Promise<TagRecord[]> {
+    return [...this.tagsByKey.values()].sort((a, b) => a.key - b.key);
+  }
+
+  async getTag(id: string): Promise<TagRecord | undefined> {
+    return this.tagsById.get(id);
+  }
+
+  // ---- Queries ------------------------------------------------------------------------------------
+
+  async latest(tagKeys?: readonly number[]): Promise<LatestValue[]> {
+    this.requireDb();
+    // Values accepted but not yet flushed are the freshest; they are not durable yet, so they are
+    // looked at here without touching the durable state.
+    const fresh = new Map<number, LatestValue>();
+    for (const b of this.pending) {
+      for (let i = 0; i < b.length; i++) {
+        const key = b.tagKey[i] as number;
+        const ts = b.sourceTs[i] as number;
+        const cur = fresh.get(key);
+        if (cur !== undefined && ts < cur.ts) continue;
+        fresh.set(key, {
+          tagKey: key,
+          ts,
+          serverTs: b.serverTs[i] as number,
+          value: b.valueAt(i),
+          status: b.status[i] as number,
+        });
+      }
+    }
+    const keys = tagKeys ?? [...new Set([...this.states.keys(), ...fresh.keys()])].sort((a, b) => a - b);
+    const out: LatestValue[] = [];
+    for (const key of keys) {
+      const s = this.states.get(key);
+      const f = fresh.get(key);
+      if (s?.hasLatest && (f === undefined || s.latestTs > f.ts)) {
+        out.push({
+          tagKey: key,
+          ts: s.latestTs,
+          serverTs: s.latestServerTs,
+          value: s.latestText ?? (!Number.isNaN(s.latestValue) ? s.latestValue : null),
+          status: s.latestStatus,
+        });
+      } else if (f !== undefined) {
+        out.push(f);
+      }
+    }
+    return out;
+  }
+
+  async raw(q: RawQuery): Promise<RawPage> {
+    this.requireDb();
+    if (!(q.limit >= 1)) throw new HistorianError('GT_BAD_REQUEST', `raw query limit must be ≥ 1, got ${q.limit}`);
+    const cursor = q.cursor === undefined ? undefined : parseCursor(q.cursor);
+    const from = cursor === undefined ? q.from : Math.max(q.from, cursor.ts);
+    const samples: StoredSample[] = [];
+    let skip = cursor !== undefined && cursor.ts >= q.from ? cursor.skip : 0;
+    let more = false;
+    outer: for (const group of this.groups(q.tagKey, from, q.to)) {
+      const c = this.load(group);
+      for (let i = lowerBound(c, from); i < c.n; i++) {
+        const ts = c.ts[i] as number;
+        if (ts >= q.to) break;
+        if (skip > 0 && ts === cursor?.ts) {
+          skip--;
+          continue;
+        }
+        if (samples.length === q.limit) {
+          more = true;
+          break outer;
+        }
+        const v = c.value[i] as number;
+        samples.push({
+          ts,
+          serverTs: c.serverTs[i] as number,
+          value: c.text?.get(i) ?? (!Number.isNaN(v) ? v : null),
+          status: c.status[i] as number,
+        });
+      }
+    }
+    const page: RawPage = { samples };
+    if (more) {
+      const lastTs = (samples[samples.length - 1] as StoredSample).ts;
+      let same = 0;
+      for (let i = samples.length - 1; i >= 0 && (samples[i] as StoredSample).ts === lastTs; i--) same++;
+      if (cursor !== undefined && cursor.ts === lastTs && cursor.ts >= q.from) same += cursor.skip;
+      page.next = formatCursor(lastTs, same);
+    }
+    return page;
+  }
+
+  async aggregate(q: AggregateQuery): Promise<AggregateBucket[]> {
+    this.requireDb();
+    if (!(q.bucketMs > 0)) throw new HistorianError('GT_BAD_REQUEST', `bucketMs must be > 0, got ${q.bucketMs}`);
+    if (!(q.to > q.from)) return [];
+    const acc = new BucketAccumulator(q.from, q.to, q.bucketMs);
+    if (acc.n > MAX_BUCKETS) {
+      throw new HistorianError(
+        'GT_BAD_REQUEST',
+        `aggregate would return ${acc.n} buckets (max ${MAX_BUCKETS}): use a larger bucketMs or a shorter range`,
+      );
+    }
+    for (const group of this.groups(q.tagKey, q.from, q.to)) {
+      const only = group.length === 1 ? group[0] : undefined;
+      if (only?.chunk !== undefined && only.tStart >= q.from && only.tEnd < q.to) {
+        const b = acc.bucketOf(only.tStart);
+        if (b === acc.bucketOf(only.tEnd)) {
+          acc.addSummary(summaryOf(only.chunk), b);
+          continue;
+        }
+      }
+      const c = this.load(group);
+      for (let i = lowerBound(c, q.from); i < c.n; i++) {
+        const ts = c.ts[i] as number;
+        if (ts >= q.to) break;
+        acc.add(ts, c.value[i] as number, c.status[i] as number);
+      }
+    }
+    return acc.result(q.fns);
+  }
+
+  /**
+   * The tag's segments that intersect [from, to), in time order, grouped so that segments whose time
+   * spans overlap (late or back-filled data) are merged into one sorted series.
+   */
+  private groups(tagKey: number, from: number, to: number): Segment[][] {
+    const segs: Segment[] = [];
+    const rows = this.st.chunksInRange.all(tagKey, to, from, this.sealing?.gen ?? -1) as ChunkRow[];
+    for (const r of rows) segs.push({ tStart: r.t_start, tEnd: r.t_end, chunk: r });
+    const state = this.states.get(tagKey);
+    for (const buf of [state?.sealing, state?.open]) {
+      if (buf === undefined || buf.n === 0) continue;
+      const c = buf.inOrder();
+      const tStart = c.ts[0] as number;
+      const tEnd = c.ts[c.n - 1] as number;
+      if (tEnd >= from && tStart < to) segs.push({ tStart, tEnd, cols: c });
+    }
+    segs.sort((a, b) => a.tStart - b.tStart);
+    const groups: Segment[][] = [];
+    let end = Number.NEGATIVE_INFINITY;
+    for (const s of segs) {
+      const g = groups[groups.length - 1];
+      if (g !== undefined && s.tStart < end) g.push(s);
+      else groups.push([s]);
+      if (s.tEnd > end) end = s.tEnd;
+    }
+    return groups;
+  }
+
+  private load(group: Segment[]): Columns {
+    if (group.length === 1) return this.loadSegment(group[0] as Segment);
+    return mergeColumns(group.map((s) => this.loadSegment(s)));
+  }
+
+  private loadSegment(s: Segment): Columns {
+    if (s.cols !== undefined) return s.cols;
+    const body = this.st.chunkBody.get((s.chunk as ChunkRow).id) as Uint8Array | undefined;
+    if (body === undefined) throw new HistorianError('GT_INTERNAL', 'chunk vanished during a query');
+    return decodeChunk(body);
+  }
+
+  // ---- Events -------------------------------------------------------------------------------------
+
+  appendEvent(e: HubEvent): void {
+    this.pendingEvents.push(e);
+  }
+
+  /** The most recent `limit` events matching the filter, newest first. */
+  async events(q: { from?: number; to?: number; source?: string; limit: number }): Promise<HubEvent[]> {
+    const db = this.requireDb();
+    if (this.pendingEvents.length > 0) {
+      const events = this.pendingEvents;
+      this.pendingEvents = [];
+      db.transaction(() => {
+        for (const e of events) this.insertEvent(e);
+      })();
+    }
+    const rows = db
+      .prepare(`SELECT ts, kind, severity, source, message, details FROM event
+        WHERE ts >= ? AND ts < ? AND (? IS NULL OR source = ?) ORDER BY ts DESC, id DESC LIMIT ?`)
+      .all(
+        q.from ?? Number.NEGATIVE_INFINITY,
+        q.to ?? Number.POSITIVE_INFINITY,
+        q.source ?? null,
+        q.source ?? null,
+        q.limit,
+      ) as EventRow[];
+    return rows.map((r) => {
+      const e: HubEvent = { ts: r.ts, kind: r.kind, severity: r.severity, message: r.message };
+      if (r.source !== null) e.source = r.source;
+      if (r.details !== null) e.details = JSON.parse(r.details) as Record<string, unknown>;
+      return e;
+    });
+  }
+
+  // ---- Retention ----------------------------------------------------------------------------------
+
+  setRetention(rules: readonly RetentionRule[]): void {
+    for (const r of rules) {
+      if (!(r.maxAgeMs > 0)) {
+        throw new HistorianError('GT_CONFIG_INVALID', `retention class '${r.class}': maxAgeMs must be > 0`);
+      }
+    }
+    this.retention = rules.map((r) => ({ ...r }));
+  }
+
+  /**
+   * Deletes whole chunks whose newest value is older than the tag's retention class allows. Values
+   * still in memory (not yet sealed) are dropped when their chunks expire on a later run.
+   */
+  async applyRetention(now = Date.now()): Promise<{ deletedChunks: number }> {
+    const db = this.requireDb();
+    if (this.retention.length === 0) return { deletedChunks: 0 };
+    const maxAge = new Map(this.retention.map((r) => [r.class, r.maxAgeMs]));
+    const keys = db.prepare('SELECT DISTINCT tag_key FROM chunk').pluck().all() as number[];
+    const del = db.prepare(
+      'DELETE FROM chunk WHERE id IN (SELECT id FROM chunk WHERE tag_key = ? AND t_start < ? AND t_end < ? LIMIT ?)',
+    );
+    const slice = this.cfg.retentionSliceChunks;
+    let deleted = 0;
+    let sinceYield = 0;
+    for (const key of keys) {
+      const age = maxAge.get(this.tagsByKey.get(key)?.retentionClass ?? 'default');
+      if (age === undefined) continue;
+      const cutoff = now - age;
+      for (;;) {
+        if (this.closed) return { deletedChunks: deleted };
+        const n = del.run(key, cutoff, cutoff, slice).changes;
+        deleted += n;
+        sinceYield += n + 1;
+        if (sinceYield >= slice) {
+          sinceYield = 0;
+          await yieldToLoop();
+        }
+        if (n < slice) break;
+      }
+    }
+    if (deleted > 0) this.log.info({ deletedChunks: deleted }, 'retention dropped expired chunks');
+    return { deletedChunks: deleted };
+  }
+
+  // ---- Stats --------------------------------------------------------------------------------------
+
+  stats(): HistorianStats {
+    let diskBytes = 0;
+    for (const suffix of ['', '-wal']) {
+      try {
+        diskBytes += statSync(this.cfg.path + suffix).size;
+      } catch {
+        // The -wal file is absent after a clean close.
+      }
+    }
+    const s: HistorianStats = {
+      accepted: this.accepted,
+      persisted: this.persisted,
+      backlog: this.accepted - this.persisted,
+      diskBytes,
+    };
+    if (this.lastFlushAt !== undefined) s.lastFlushAt = this.lastFlushAt;
+    return s;
+  }
+}
+
+function nullIfNaN(v: number): number | null {
+  return !Number.isNaN(v) ? v : null;
+}
+
+function summaryOf(r: ChunkRow): ChunkSummary {
+  return {
+    tStart: r.t_start,
+    tEnd: r.t_end,
+    n: r.n,
+    nGood: r.n_good,
+    nBad: r.n_bad,
+    min: r.vmin ?? Number.NaN,
+    max: r.vmax ?? Number.NaN,
+    sum: r.vsum ?? 0,
+    first: r.first ?? Number.NaN,
+    firstTs: r.first_ts ?? Number.NaN,
+    last: r.last ?? Number.NaN,
+    lastTs: r.last_ts ?? Number.NaN,
+    integral: r.integral ?? 0,
+    dur: r.dur ?? 0,
+    tail: r.tail ?? Number.NaN,
+  };
+}
+
+/** Cursor: the last returned timestamp and how many rows at exactly that timestamp were returned. */
+function formatCursor(ts: number, skip: number): string {
+  return Buffer.from(`${ts}:${skip}`).toString('base64url');
+}
+
+function parseCursor(cursor: string): { ts: number; skip: number } {
+  const [a, b] = Buffer.from(cursor, 'base64url').toString().split(':');
+  const ts = Number(a);
+  const skip = Number(b);
+  if (a === undefined || b === undefined || !Number.isFinite(ts) || !Number.isInteger(skip) || skip < 0) {
+    throw new HistorianError('GT_BAD_REQUEST', 'invalid raw cursor: pass the `next` value of the previous page as is');
+  }
+  return { ts, skip };
+}
+
+export function createSqliteHistorian(opts: SqliteHistorianOptions): SqliteHistorian {
+  return new SqliteHistorian(opts);
+}
