@@ -1,0 +1,36 @@
+/**
+ * Glob patterns on browse paths relative to a rule's root: `*` matches within one segment, `**`
+ * matches any number of segments (also none), `?` one character. Matching is case-insensitive,
+ * because BrowseNames differ in case between vendors more often than in meaning.
+ */
+export function globToRegExp(glob: string): RegExp {
+  const g = glob.replace(/^\/+/, '');
+  let re = '';
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i] as string;
+    if (c === '*' && g[i + 1] === '*') {
+      i++;
+      if (g[i + 1] === '/') {
+        i++;
+        re += '(?:.*/)?';
+      } else {
+        re += '.*';
+      }
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`, 'i');
+}
+
+export class PathFilter {
+  private readonly include: RegExp[];
+  private readonly exclude: RegExp[];
+  constructor(include: readonly string[], exclude: readonly string[]) {
+    this.include = include.map(globToRegExp);
+    this.exclude = exclude.map(globToRegExp);
+  }
+  matches(relativePath: string): boolean {
+    return this.include.some((r) => r.test(relativePath)) && !this.exclude.some((r) => r.test(relativePath));
+  }
+}

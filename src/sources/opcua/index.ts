@@ -1,0 +1,9 @@
+export {
+  effectiveSubscription,
+  type OpcuaSourceConfig,
+  type OpcuaSourceInput,
+  opcuaSourceSchema,
+  type SubscriptionParams,
+} from './config.js';
+export { createOpcuaSource, type OpcuaSourceDeps } from './source.js';
+export { BAD_NO_COMMUNICATION } from './values.js';

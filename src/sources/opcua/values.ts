@@ -1,0 +1,111 @@
+import { DataType, type DataValue, type NotificationMessage, VariantArrayType } from 'node-opcua';
+import type { SampleBatch } from '../../model/sample.js';
+
+/**
+ * The StatusCode of the gap marker rows written when the connection to the server is lost:
+ * BadNoCommunication (0x80310000, OPC UA Part 4, 7.34: "Communication with the data source is
+ * defined, but not established, and there is no last known value available").
+ */
+export const BAD_NO_COMMUNICATION = 0x80310000;
+
+const TWO_POW_32 = 4294967296;
+
+/**
+ * Appends one DataValue to the batch. Numbers, Int64 and Boolean (1/0) and DateTime (epoch ms)
+ * go in `value`; String, LocalizedText, NodeId, Guid, ByteString (base64), arrays and structures
+ * (JSON) go in `text`. Timestamps: sourceTimestamp, else serverTimestamp, else `now`.
+ */
+export function appendDataValue(batch: SampleBatch, key: number, dv: DataValue, now: number): void {
+  const server = dv.serverTimestamp ? dv.serverTimestamp.getTime() : now;
+  const source = dv.sourceTimestamp ? dv.sourceTimestamp.getTime() : server;
+  const status = dv.statusCode ? dv.statusCode.value >>> 0 : 0;
+  const v = dv.value;
+  if (v === undefined || v === null || v.dataType === DataType.Null || v.value === null || v.value === undefined) {
+    batch.push(key, source, server, Number.NaN, status);
+    return;
+  }
+  const x = v.value;
+  if (v.arrayType !== VariantArrayType.Scalar) {
+    batch.pushText(key, source, server, toJson(x), status);
+    return;
+  }
+  switch (v.dataType) {
+    case DataType.Double:
+    case DataType.Float:
+    case DataType.SByte:
+    case DataType.Byte:
+    case DataType.Int16:
+    case DataType.UInt16:
+    case DataType.Int32:
+    case DataType.UInt32:
+    case DataType.StatusCode:
+      batch.push(key, source, server, typeof x === 'number' ? x : Number(x?.value ?? x), status);
+      return;
+    case DataType.Boolean:
+      batch.push(key, source, server, x ? 1 : 0, status);
+      return;
+    case DataType.Int64:
+    case DataType.UInt64:
+      // node-opcua carries 64-bit integers as [high, low]; exact up to 2^53
+      batch.push(key, source, server, Array.isArray(x) ? x[0] * TWO_POW_32 + x[1] : Number(x), status);
+      return;
+    case DataType.DateTime:
+      batch.push(key, source, server, x instanceof Date ? x.getTime() : Number.NaN, status);
+      return;
+    case DataType.String:
+      batch.pushText(key, source, server, x as string, status);
+      return;
+    case DataType.LocalizedText:
+      batch.pushText(key, source, server, x.text ?? '', status);
+      return;
+    case DataType.ByteString:
+      batch.pushText(key, source, server, Buffer.isBuffer(x) ? x.toString('base64') : String(x), status);
+      return;
+    case DataType.NodeId:
+    case DataType.ExpandedNodeId:
+    case DataType.QualifiedName:
+    case DataType.Guid:
+      batch.pushText(key, source, server, String(x.toString()), status);
+      return;
+    default:
+      batch.pushText(key, source, server, toJson(x), status);
+  }
+}
+
+function toJson(x: unknown): string {
+  try {
+    return JSON.stringify(x, (_k, val) => (typeof val === 'bigint' ? val.toString() : val)) ?? '';
+  } catch {
+    return String(x);
+  }
+}
+
+/**
+ * Builds the raw-notification handler of one subscription. `keys[clientHandle]` is the tag key,
+ * or -1 / undefined when the handle is unknown. One batch per NotificationMessage.
+ */
+export function makeNotificationHandler(
+  keys: Int32Array | number[] | { [handle: number]: number },
+  onBatch: (batch: SampleBatch, count: number) => void,
+  newBatch: (capacity: number) => SampleBatch,
+): (msg: NotificationMessage) => void {
+  return (msg) => {
+    const data = msg.notificationData;
+    if (!data || data.length === 0) return;
+    const now = Date.now();
+    let batch: SampleBatch | undefined;
+    for (const n of data) {
+      if (n?.schema.name !== 'DataChangeNotification') continue;
+      const items = (n as unknown as { monitoredItems?: { clientHandle: number; value: DataValue }[] }).monitoredItems;
+      if (!items || items.length === 0) continue;
+      if (batch === undefined) batch = newBatch(items.length);
+      for (let i = 0; i < items.length; i++) {
+        const it = items[i] as { clientHandle: number; value: DataValue };
+        const key = (keys as number[])[it.clientHandle];
+        if (key === undefined || key < 0) continue;
+        appendDataValue(batch, key, it.value, now);
+      }
+    }
+    if (batch !== undefined && batch.length > 0) onBatch(batch, batch.length);
+  };
+}
