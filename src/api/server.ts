@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { healthRoutes } from './routes/health.js';
@@ -26,7 +26,7 @@ export interface ApiOptions {
 export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: 'api' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 1_048_576,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
