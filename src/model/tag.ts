@@ -51,11 +51,17 @@ export interface TagCatalog {
 
 const SEGMENT = /[^a-z0-9_-]+/g;
 
-/** Turns a display name such as `Bearing Temperature` into a UNS path segment: `bearing_temperature`. */
+/**
+ * Turns an OPC UA BrowseName or display name into a UNS path segment: CamelCase and spaces become
+ * snake_case, accents are dropped: `VibrationRMS` → `vibration_rms`, `Bearing Temperature` →
+ * `bearing_temperature`, `CNC1` → `cnc1`.
+ */
 export function toSegment(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase()
     .trim()
     .replace(SEGMENT, '_')
