@@ -154,7 +154,7 @@ export class SqliteHistorian implements Historian {
       throw new HistorianError('GT_CONFIG_INVALID', `historian options invalid: ${parsed.error.message}`);
     }
     this.cfg = Object.freeze(parsed.data);
-    this.log = (logger ?? pino({ enabled: false })).child({ component: 'historian' });
+    this.log = logger ?? pino({ enabled: false });
   }
 
   async open(): Promise<void> {

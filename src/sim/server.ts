@@ -109,7 +109,9 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
       applicationName: { text: 'Gotthard Demo Plant', locale: 'en' },
     },
     buildInfo: { productName: 'Gotthard Demo Plant', manufacturerName: 'Gotthard', softwareVersion: '0.1.0' },
-    disableDiscovery: true,
+    // Discovery (GetEndpoints over an unsecured channel, OPC UA Part 4, 5.4.4) stays on even without
+    // None endpoints: clients fetch the server certificate there before opening a secure channel.
+    disableDiscovery: false,
   });
 
   let timer: NodeJS.Timeout | undefined;
