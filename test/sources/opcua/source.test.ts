@@ -83,6 +83,7 @@ describe('OPC UA source against a real server', () => {
   });
 
   test('SignAndEncrypt: browse rules map to tags, values flow with timestamps and StatusCodes', async () => {
+    await pki.trustFile(plant.certificateFile); // independent of test order
     const rec = new Recorder();
     const source = createOpcuaSource(config(plant.endpoint), { pki, logger: log });
     await source.start({ catalog: rec.catalog, sink: rec.sink, events: rec.eventSink, log });
@@ -134,6 +135,7 @@ describe('OPC UA source against a real server', () => {
   });
 
   test('absolute deadband: small changes are not reported, big ones are', async () => {
+    await pki.trustFile(plant.certificateFile); // independent of test order
     const rec = new Recorder();
     const cfg = config(plant.endpoint, {
       browse: [],
@@ -166,6 +168,7 @@ describe('OPC UA source against a real server', () => {
   });
 
   test('a bad NodeId is reported per tag and the others flow', async () => {
+    await pki.trustFile(plant.certificateFile); // independent of test order
     const rec = new Recorder();
     const cfg = config(plant.endpoint, {
       browse: [],
@@ -196,6 +199,7 @@ describe('OPC UA source against a real server', () => {
   });
 
   test('reconnects after the server restarts on the same port; gap recorded', async () => {
+    await pki.trustFile(plant.certificateFile); // independent of test order
     const rec = new Recorder();
     const source = createOpcuaSource(config(plant.endpoint), { pki, logger: log });
     await source.start({ catalog: rec.catalog, sink: rec.sink, events: rec.eventSink, log });
