@@ -50,6 +50,8 @@ export interface DemoPlant {
   variableCount: number;
   /** The physics behind the server, for tests and tools in the same process. */
   simulation: PlantSimulation;
+  /** Tick statistics: how many ticks ran and how long they took (physics + publishing), ms. */
+  tickStats(): { ticks: number; lastMs: number; maxMs: number; writes: number };
   stop(): Promise<void>;
 }
 
@@ -149,13 +151,17 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
 
     const dtSim = (cfg.updateIntervalMs / 1000) * cfg.speed;
     let slowTickWarned = false;
+    const stats = { ticks: 0, lastMs: 0, maxMs: 0, writes: 0 };
     const tick = () => {
       const t0 = performance.now();
       simulation.advance(dtSim);
       simulation.sample();
       const now = new Date();
-      for (const m of nodes) publishMachine(m, now);
+      for (const m of nodes) stats.writes += publishMachine(m, now);
       const took = performance.now() - t0;
+      stats.ticks++;
+      stats.lastMs = took;
+      if (took > stats.maxMs) stats.maxMs = took;
       if (took > cfg.updateIntervalMs / 2 && !slowTickWarned) {
         slowTickWarned = true;
         log.warn(
@@ -187,6 +193,7 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
       machines: layout.map(({ id, kind, area, line, name }) => ({ id, kind, area, line, name })),
       variableCount,
       simulation,
+      tickStats: () => ({ ...stats }),
       stop() {
         stopped ??= (async () => {
           clearInterval(timer);

@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type ClientSession,
+  MessageSecurityMode,
+  OPCUACertificateManager,
+  OPCUAClient,
+  SecurityPolicy,
+} from 'node-opcua';
+
+/** A TCP port that was free a moment ago (the OS picks it; there is a small race, fine for tests). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, () => {
+      const address = srv.address();
+      if (address === null || typeof address === 'string') {
+        srv.close();
+        reject(new Error('no port'));
+        return;
+      }
+      srv.close(() => resolve(address.port));
+    });
+  });
+}
+
+export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), `gotthard-${prefix}-`));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+export interface SecureClient {
+  client: OPCUAClient;
+  session: ClientSession;
+  /** Namespace index of `urn:gotthard:demo-plant`. */
+  ns: number;
+  close(): Promise<void>;
+}
+
+/** Connects with SignAndEncrypt / Basic256Sha256, the client having its own PKI and trusting the server's certificate. */
+export async function connectSecure(endpointUrl: string, pkiDir: string, namespaceUri: string): Promise<SecureClient> {
+  const clientCertificateManager = new OPCUACertificateManager({
+    rootFolder: pkiDir,
+    automaticallyAcceptUnknownCertificate: true,
+  });
+  await clientCertificateManager.initialize();
+  const client = OPCUAClient.create({
+    applicationName: 'gotthard-sim-test',
+    securityMode: MessageSecurityMode.SignAndEncrypt,
+    securityPolicy: SecurityPolicy.Basic256Sha256,
+    endpointMustExist: false,
+    clientCertificateManager,
+    connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 200 },
+  });
+  await client.connect(endpointUrl);
+  const session = await client.createSession();
+  const ns = (await session.readNamespaceArray()).indexOf(namespaceUri);
+  if (ns < 0) throw new Error(`namespace ${namespaceUri} not found on the server`);
+  return {
+    client,
+    session,
+    ns,
+    async close() {
+      await session.close().catch(() => undefined);
+      await client.disconnect();
+      await clientCertificateManager.dispose();
+    },
+  };
+}
