@@ -8,6 +8,12 @@ import { registerPki } from './commands/pki.js';
 import { registerSim } from './commands/sim.js';
 import { registerStart } from './commands/start.js';
 
+// stdout is for command output (e.g. `read --json`); libraries that print through console.log
+// (node-opcua's warnings) go to stderr with the logs.
+console.log = console.error;
+console.info = console.error;
+console.warn = console.error;
+
 const program = new Command()
   .name('gotthard')
   .description('Gotthard: OPC UA to historian, unified namespace and API — an IT/OT convergence hub')

@@ -12,6 +12,7 @@ import {
   UserTokenType,
 } from 'node-opcua';
 import { openPki } from '../../pki/index.js';
+import { resolveConfiguredNodeId } from '../../sources/opcua/index.js';
 import { cliLogger } from '../log.js';
 import { intOption } from '../options.js';
 
@@ -93,9 +94,15 @@ async function withSession<T>(endpoint: string, o: ClientOpts, fn: (s: ClientSes
   }
 }
 
-async function browseTree(s: ClientSession, nodeId: string, depth: number, indent: string): Promise<void> {
+async function browseTree(
+  s: ClientSession,
+  nodeId: string,
+  depth: number,
+  indent: string,
+  namespaces: readonly string[],
+): Promise<void> {
   const result = await s.browse({
-    nodeId: resolveNodeId(nodeId),
+    nodeId: resolveConfiguredNodeId(nodeId, namespaces),
     browseDirection: BrowseDirection.Forward,
     referenceTypeId: 'HierarchicalReferences',
     includeSubtypes: true,
@@ -111,7 +118,7 @@ async function browseTree(s: ClientSession, nodeId: string, depth: number, inden
       extra = `  = ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}  [${dv.statusCode.name}]`;
     }
     process.stdout.write(`${indent}${ref.browseName.toString()}  (${cls}, ${id})${extra}\n`);
-    if (depth > 1 && ref.nodeClass === NodeClass.Object) await browseTree(s, id, depth - 1, `${indent}  `);
+    if (depth > 1 && ref.nodeClass === NodeClass.Object) await browseTree(s, id, depth - 1, `${indent}  `, namespaces);
   }
 }
 
@@ -124,7 +131,9 @@ export function registerClientCommands(program: Command): void {
       .option('--node <nodeId>', 'start node', 'ObjectsFolder')
       .option('--depth <n>', 'levels to descend', intOption('--depth'), 3),
   ).action(async (endpoint: string, opts: ClientOpts & { node: string; depth: number }) => {
-    await withSession(endpoint, opts, (s) => browseTree(s, opts.node, opts.depth, ''));
+    await withSession(endpoint, opts, async (s) =>
+      browseTree(s, opts.node, opts.depth, '', await s.readNamespaceArray()),
+    );
   });
 
   addClientOptions(
@@ -136,7 +145,10 @@ export function registerClientCommands(program: Command): void {
       .option('--json', 'print JSON'),
   ).action(async (endpoint: string, nodeIds: string[], opts: ClientOpts & { json?: boolean }) => {
     await withSession(endpoint, opts, async (s) => {
-      const values = await s.read(nodeIds.map((n) => ({ nodeId: resolveNodeId(n), attributeId: AttributeIds.Value })));
+      const namespaces = await s.readNamespaceArray();
+      const values = await s.read(
+        nodeIds.map((n) => ({ nodeId: resolveConfiguredNodeId(n, namespaces), attributeId: AttributeIds.Value })),
+      );
       const rows = values.map((dv, i) => ({
         nodeId: nodeIds[i],
         value: dv.value?.value ?? null,

@@ -5,5 +5,6 @@ export {
   opcuaSourceSchema,
   type SubscriptionParams,
 } from './config.js';
+export { resolveConfiguredNodeId } from './discovery.js';
 export { createOpcuaSource, type OpcuaSourceDeps } from './source.js';
 export { BAD_NO_COMMUNICATION } from './values.js';
