@@ -7,7 +7,6 @@ import {
   MessageSecurityMode,
   NodeClass,
   OPCUAClient,
-  resolveNodeId,
   SecurityPolicy,
   UserTokenType,
 } from 'node-opcua';
