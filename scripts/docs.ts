@@ -1,6 +1,9 @@
-// Regenerates docs/configuration.md and docs/openapi.json from the code (npm run docs).
+// Regenerates the documents that are derived from code: docs/configuration.md (from the config
+// schema) and docs/openapi.json (from the route schemas). `npm test` checks they are up to date.
 import { writeFileSync } from 'node:fs';
-import { configReferenceMarkdown } from '../src/config/docs.js';
+import { generatedDocs } from '../src/docs.js';
 
-writeFileSync('docs/configuration.md', configReferenceMarkdown());
-console.log('wrote docs/configuration.md');
+for (const [file, text] of Object.entries(await generatedDocs())) {
+  writeFileSync(file, text);
+  console.log(`wrote ${file}`);
+}

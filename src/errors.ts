@@ -15,7 +15,10 @@ export const ERROR_CATALOGUE = {
   GT_NOT_FOUND: { kind: 'not-found', http: 404 },
   GT_CERT_UNTRUSTED: { kind: 'not-connected', http: 502 },
   GT_NOT_CONNECTED: { kind: 'not-connected', http: 503 },
-  GT_PKI: { kind: 'config', http: 400 },
+  GT_PKI_UNKNOWN_THUMBPRINT: { kind: 'not-found', http: 404 },
+  GT_PKI_AMBIGUOUS_THUMBPRINT: { kind: 'config', http: 400 },
+  GT_PKI_BAD_CERTIFICATE_FILE: { kind: 'config', http: 400 },
+  GT_HISTORIAN_CLOSED: { kind: 'internal', http: 503 },
   GT_INTERNAL: { kind: 'internal', http: 500 },
 } as const satisfies Record<string, { kind: ErrorKind; http: number }>;
 

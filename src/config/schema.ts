@@ -65,14 +65,15 @@ export const historianSchema = z
     path: z.string().optional().describe('Database file. Default: `<dataDir>/historian.db`.'),
     flushInterval: duration(
       'How often accepted values are made durable. After a crash at most this much is missing.',
-    ).default(1000),
+    ).default(1000), // 1 s
     retention: z
       .array(retentionRuleSchema)
       .default([{ class: 'default', maxAge: 365 * 86_400_000 }])
       .describe('Retention per class of tag; applied in the background without blocking ingestion.'),
   })
   .strict()
-  .default({ engine: 'sqlite', flushInterval: 1000, retention: [{ class: 'default', maxAge: 365 * 86_400_000 }] });
+  .default({ engine: 'sqlite', flushInterval: 1000, retention: [{ class: 'default', maxAge: 365 * 86_400_000 }] })
+  .describe('The embedded historian (see docs/historian.md).');
 
 export const httpSchema = z
   .object({
@@ -89,7 +90,8 @@ export const httpSchema = z
       .describe('HTTP port. The environment variable `GOTTHARD_HTTP_PORT` overrides it.'),
   })
   .strict()
-  .default({ host: '127.0.0.1', port: 8080 });
+  .default({ host: '127.0.0.1', port: 8080 })
+  .describe('The HTTP API (REST under /api/v1, OpenAPI at /api/v1/openapi.json).');
 
 export const demoSchema = z
   .object({
@@ -114,10 +116,14 @@ export const configSchema = z
       .describe('Folder for the historian, the PKI and other state. Relative paths resolve against the config file.'),
     log: z
       .object({
-        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        level: z
+          .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+          .default('info')
+          .describe('Log level; `gotthard start --log-level` overrides it.'),
       })
       .strict()
-      .default({ level: 'info' }),
+      .default({ level: 'info' })
+      .describe('Structured logs (pino, JSON lines on stderr).'),
     http: httpSchema,
     pki: z
       .object({
@@ -127,7 +133,8 @@ export const configSchema = z
           .describe('OPC UA PKI folder (own / trusted / rejected / issuers). Default `<dataDir>/pki`.'),
       })
       .strict()
-      .default({}),
+      .default({})
+      .describe("The hub's OPC UA certificates; manage them with `gotthard pki`."),
     assets: assetModelSchema.default({ enterprise: { id: 'acme' }, sites: [] }),
     historian: historianSchema,
     sources: z.array(sourceConfigSchema).default([]).describe('Connections to the shop floor, e.g. OPC UA servers.'),

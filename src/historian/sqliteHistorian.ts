@@ -2,13 +2,13 @@ import { statSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { type Logger, pino } from 'pino';
+import { GotthardError } from '../errors.js';
 import type { SampleBatch } from '../model/sample.js';
 import type { TagDefinition, TagRecord } from '../model/tag.js';
 import type { HubEvent } from '../pipeline/types.js';
 import { BucketAccumulator } from './buckets.js';
 import { type ChunkSummary, decodeChunk, encodeChunk, summarize } from './chunkCodec.js';
 import { type Columns, lowerBound, mergeColumns, TagBuffer } from './columns.js';
-import { HistorianError } from './errors.js';
 import { type SqliteHistorianConfig, type SqliteHistorianOptions, sqliteHistorianOptionsSchema } from './options.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import type {
@@ -151,7 +151,7 @@ export class SqliteHistorian implements Historian {
     const { logger, ...rest } = opts;
     const parsed = sqliteHistorianOptionsSchema.safeParse(rest);
     if (!parsed.success) {
-      throw new HistorianError('GT_CONFIG_INVALID', `historian options invalid: ${parsed.error.message}`);
+      throw new GotthardError('GT_CONFIG_INVALID', `historian options invalid: ${parsed.error.message}`);
     }
     this.cfg = Object.freeze(parsed.data);
     this.log = logger ?? pino({ enabled: false });
@@ -248,7 +248,7 @@ export class SqliteHistorian implements Historian {
 
   private requireDb(): Db {
     if (this.db === undefined || this.closed) {
-      throw new HistorianError('GT_HISTORIAN_CLOSED', 'historian is not open: call open() first (or it was closed)');
+      throw new GotthardError('GT_HISTORIAN_CLOSED', 'historian is not open: call open() first (or it was closed)');
     }
     return this.db;
   }
@@ -543,7 +543,7 @@ export class SqliteHistorian implements Historian {
 
   async raw(q: RawQuery): Promise<RawPage> {
     this.requireDb();
-    if (!(q.limit >= 1)) throw new HistorianError('GT_BAD_REQUEST', `raw query limit must be ≥ 1, got ${q.limit}`);
+    if (!(q.limit >= 1)) throw new GotthardError('GT_BAD_REQUEST', `raw query limit must be ≥ 1, got ${q.limit}`);
     const cursor = q.cursor === undefined ? undefined : parseCursor(q.cursor);
     const from = cursor === undefined ? q.from : Math.max(q.from, cursor.ts);
     const samples: StoredSample[] = [];
@@ -584,11 +584,11 @@ export class SqliteHistorian implements Historian {
 
   async aggregate(q: AggregateQuery): Promise<AggregateBucket[]> {
     this.requireDb();
-    if (!(q.bucketMs > 0)) throw new HistorianError('GT_BAD_REQUEST', `bucketMs must be > 0, got ${q.bucketMs}`);
+    if (!(q.bucketMs > 0)) throw new GotthardError('GT_BAD_REQUEST', `bucketMs must be > 0, got ${q.bucketMs}`);
     if (!(q.to > q.from)) return [];
     const acc = new BucketAccumulator(q.from, q.to, q.bucketMs);
     if (acc.n > MAX_BUCKETS) {
-      throw new HistorianError(
+      throw new GotthardError(
         'GT_BAD_REQUEST',
         `aggregate would return ${acc.n} buckets (max ${MAX_BUCKETS}): use a larger bucketMs or a shorter range`,
       );
@@ -648,7 +648,7 @@ export class SqliteHistorian implements Historian {
   private loadSegment(s: Segment): Columns {
     if (s.cols !== undefined) return s.cols;
     const body = this.st.chunkBody.get((s.chunk as ChunkRow).id) as Uint8Array | undefined;
-    if (body === undefined) throw new HistorianError('GT_INTERNAL', 'chunk vanished during a query');
+    if (body === undefined) throw new GotthardError('GT_INTERNAL', 'chunk vanished during a query');
     return decodeChunk(body);
   }
 
@@ -691,7 +691,7 @@ export class SqliteHistorian implements Historian {
   setRetention(rules: readonly RetentionRule[]): void {
     for (const r of rules) {
       if (!(r.maxAgeMs > 0)) {
-        throw new HistorianError('GT_CONFIG_INVALID', `retention class '${r.class}': maxAgeMs must be > 0`);
+        throw new GotthardError('GT_CONFIG_INVALID', `retention class '${r.class}': maxAgeMs must be > 0`);
       }
     }
     this.retention = rules.map((r) => ({ ...r }));
@@ -788,7 +788,7 @@ function parseCursor(cursor: string): { ts: number; skip: number } {
   const ts = Number(a);
   const skip = Number(b);
   if (a === undefined || b === undefined || !Number.isFinite(ts) || !Number.isInteger(skip) || skip < 0) {
-    throw new HistorianError('GT_BAD_REQUEST', 'invalid raw cursor: pass the `next` value of the previous page as is');
+    throw new GotthardError('GT_BAD_REQUEST', 'invalid raw cursor: pass the `next` value of the previous page as is');
   }
   return { ts, skip };
 }

@@ -5,6 +5,7 @@ import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { OPCUACertificateManager } from 'node-opcua';
 import type { Logger } from 'pino';
+import { GotthardError } from '../errors.js';
 
 /**
  * The hub's OPC UA PKI: one node-opcua certificate store (OPC UA Part 12, 7.3 / Part 6, 6.2.2 layout
@@ -52,14 +53,12 @@ export interface OpenPkiOptions {
   disableFileWatchers?: boolean;
 }
 
-export type PkiErrorCode = 'PKI_UNKNOWN_THUMBPRINT' | 'PKI_AMBIGUOUS_THUMBPRINT' | 'PKI_BAD_CERTIFICATE_FILE';
+export type PkiErrorCode = 'GT_PKI_UNKNOWN_THUMBPRINT' | 'GT_PKI_AMBIGUOUS_THUMBPRINT' | 'GT_PKI_BAD_CERTIFICATE_FILE';
 
-export class PkiError extends Error {
-  constructor(
-    readonly code: PkiErrorCode,
-    message: string,
-  ) {
-    super(message);
+/** A PKI operation failed; a `GotthardError` from the catalogue with a PKI code. */
+export class PkiError extends GotthardError {
+  constructor(code: PkiErrorCode, message: string) {
+    super(code, message);
     this.name = 'PkiError';
   }
 }
@@ -77,13 +76,16 @@ export async function readCertificateFile(file: string): Promise<Buffer> {
   try {
     raw = await readFile(file);
   } catch (err) {
-    throw new PkiError('PKI_BAD_CERTIFICATE_FILE', `cannot read certificate file ${file}: ${(err as Error).message}`);
+    throw new PkiError(
+      'GT_PKI_BAD_CERTIFICATE_FILE',
+      `cannot read certificate file ${file}: ${(err as Error).message}`,
+    );
   }
   try {
     return new X509Certificate(raw).raw;
   } catch (err) {
     throw new PkiError(
-      'PKI_BAD_CERTIFICATE_FILE',
+      'GT_PKI_BAD_CERTIFICATE_FILE',
       `${file} is not an X.509 certificate (PEM or DER): ${(err as Error).message}`,
     );
   }
@@ -164,14 +166,14 @@ export class HubPki {
     const unique = [...new Map(hits.map((e) => [e.thumbprint, e])).values()];
     if (unique.length === 0) {
       throw new PkiError(
-        'PKI_UNKNOWN_THUMBPRINT',
+        'GT_PKI_UNKNOWN_THUMBPRINT',
         `no certificate with thumbprint ${t} in ${this.trustedDir} or ${this.rejectedDir}` +
           ` (${all.length} certificate(s) there; run \`gotthard pki list\` to see them)`,
       );
     }
     if (unique.length > 1) {
       throw new PkiError(
-        'PKI_AMBIGUOUS_THUMBPRINT',
+        'GT_PKI_AMBIGUOUS_THUMBPRINT',
         `thumbprint prefix ${t} matches ${unique.length} certificates (${unique.map((e) => e.thumbprint).join(', ')}); give more digits`,
       );
     }

@@ -60,7 +60,7 @@ test('trustFile, reject, trust by thumbprint prefix, remove', async () => {
 test('an unknown thumbprint says so and where it looked', async () => {
   await assert.rejects(pki.trust('00112233445566778899aabbccddeeff00112233'), (err: unknown) => {
     assert.ok(err instanceof PkiError);
-    assert.equal(err.code, 'PKI_UNKNOWN_THUMBPRINT');
+    assert.equal(err.code, 'GT_PKI_UNKNOWN_THUMBPRINT');
     assert.ok(err.message.includes(pki.trustedDir) && err.message.includes(pki.rejectedDir), err.message);
     return true;
   });

@@ -1,12 +1,7 @@
 import { DataType, type DataValue, type NotificationMessage, VariantArrayType } from 'node-opcua';
 import type { SampleBatch } from '../../model/sample.js';
 
-/**
- * The StatusCode of the gap marker rows written when the connection to the server is lost:
- * BadNoCommunication (0x80310000, OPC UA Part 4, 7.34: "Communication with the data source is
- * defined, but not established, and there is no last known value available").
- */
-export const BAD_NO_COMMUNICATION = 0x80310000;
+export { STATUS_BAD_NO_COMMUNICATION as BAD_NO_COMMUNICATION } from '../../model/status.js';
 
 const TWO_POW_32 = 4294967296;
 
