@@ -140,7 +140,27 @@ export const configSchema = z
     sources: z.array(sourceConfigSchema).default([]).describe('Connections to the shop floor, e.g. OPC UA servers.'),
     demo: demoSchema.describe('Settings of the built-in demo plant, used by `gotthard start --demo`.'),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    // A retention class named by a source must be defined, or its tags would silently keep forever.
+    const classes = new Set(c.historian.retention.map((r) => r.class));
+    c.sources.forEach((s, i) => {
+      if (s.kind !== 'opcua') return;
+      const uses: [PropertyKey[], string | undefined][] = [
+        ...s.browse.map((b, j): [PropertyKey[], string | undefined] => [['browse', j], b.retentionClass]),
+        ...s.nodes.map((n, j): [PropertyKey[], string | undefined] => [['nodes', j], n.retentionClass]),
+      ];
+      for (const [path, cls] of uses) {
+        if (cls !== undefined && !classes.has(cls)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', i, ...path, 'retentionClass'],
+            message: `retention class "${cls}" is not defined in historian.retention (defined: ${[...classes].join(', ')})`,
+          });
+        }
+      }
+    });
+  });
 
 export type GotthardConfig = z.output<typeof configSchema>;
 export type GotthardConfigInput = z.input<typeof configSchema>;

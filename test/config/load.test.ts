@@ -104,6 +104,25 @@ describe('config loader', () => {
     assert.match(e2.message, /securityPolicy.*None/);
   });
 
+  it('rejects a retention class that historian.retention does not define', () => {
+    const e = configError(() =>
+      loadConfigText(
+        GOOD.replace(
+          '        levels: [area, line, machine]',
+          '        levels: [area, line, machine]\n        retentionClass: fast',
+        ),
+        {
+          fileName: 'g.yaml',
+          env: {},
+        },
+      ),
+    );
+    assert.match(
+      e.message,
+      /g\.yaml:\d+:\d+ sources\[0\]\.browse\[0\]\.retentionClass: retention class "fast" is not defined/,
+    );
+  });
+
   it('reports YAML syntax errors with line and column', () => {
     const e = configError(() => loadConfigText('http:\n  port: [1, 2\n', { fileName: 'bad.yaml', env: {} }));
     assert.match(e.message, /bad\.yaml:\d+:\d+: YAML syntax error/);

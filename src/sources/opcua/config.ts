@@ -73,6 +73,11 @@ export const nodeSchema = z
       .min(0)
       .optional()
       .describe('How many leading segments of `tag` name the asset; default: all but the last.'),
+    retentionClass: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Retention class of these tags (see `historian.retention`); default `default`.'),
     subscription: subscriptionOverrideSchema.optional(),
   })
   .strict()
@@ -102,6 +107,11 @@ export const browseRuleSchema = z
       .default(['AnalogItemType', 'DataItemType', 'BaseDataVariableType', 'AnalogUnitType', 'TwoStateDiscreteType'])
       .describe('TypeDefinition BrowseNames of variables to take, or `all`.'),
     maxDepth: z.number().int().min(1).default(16).describe('Deepest level below root that is browsed.'),
+    retentionClass: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Retention class of these tags (see `historian.retention`); default `default`.'),
     subscription: subscriptionOverrideSchema.optional(),
   })
   .strict()

@@ -294,6 +294,7 @@ export async function discover(
     browsePath?: string;
     params: SubscriptionParams;
     configured?: string;
+    retentionClass?: string;
   }[] = [];
   for (const e of explicit) {
     const segs = e.node.tag.split('/');
@@ -305,6 +306,7 @@ export async function discover(
       fallbackName: segs[segs.length - 1] as string,
       params: effectiveSubscription(config.subscription, e.node.subscription),
       configured: e.node.nodeId,
+      ...(e.node.retentionClass !== undefined ? { retentionClass: e.node.retentionClass } : {}),
     });
   }
   const seenIds = new Set(all.map((a) => a.id));
@@ -328,6 +330,7 @@ export async function discover(
       fallbackName: c.displayName,
       browsePath: `${c.rootPath}/${c.relPath.join('/')}`,
       params: effectiveSubscription(config.subscription, c.rule.subscription),
+      ...(c.rule.retentionClass !== undefined ? { retentionClass: c.rule.retentionClass } : {}),
     });
   }
 
@@ -399,6 +402,7 @@ export async function discover(
       ...(description ? { description } : {}),
       ...(unit !== undefined ? { unit } : {}),
       ...(euRange !== undefined ? { euRange } : {}),
+      ...(a.retentionClass !== undefined ? { retentionClass: a.retentionClass } : {}),
     };
     tags.push({ def, nodeId: a.nodeId, params: a.params });
   });
