@@ -24,6 +24,19 @@ export function parseTime(input: string, param: string, now = Date.now()): numbe
   return t;
 }
 
+/** Parses `from` and `to` query parameters into a non-empty range `[from, to)`. */
+export function parseRange(fromText: string, toText: string, now = Date.now()): { from: number; to: number } {
+  const from = parseTime(fromText, 'from', now);
+  const to = parseTime(toText, 'to', now);
+  if (to <= from) {
+    throw new GotthardError(
+      'GT_BAD_REQUEST',
+      `"to" (${new Date(to).toISOString()}) must be after "from" (${new Date(from).toISOString()})`,
+    );
+  }
+  return { from, to };
+}
+
 export function parseBucket(input: string, param: string): number {
   const ms = parseDuration(input);
   if (ms === undefined || ms <= 0) {

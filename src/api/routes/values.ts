@@ -5,7 +5,7 @@ import type { AggregateFn } from '../../historian/types.js';
 import type { TagRecord } from '../../model/tag.js';
 import { iso, sampleOut } from '../format.js';
 import { ErrorReply, SampleOut, Value } from '../schemas.js';
-import { parseBucket, parseTime } from '../time.js';
+import { parseBucket, parseRange, parseTime } from '../time.js';
 import type { HubView } from '../types.js';
 
 const AGGREGATES: readonly AggregateFn[] = ['min', 'max', 'avg', 'twa', 'first', 'last', 'count'];
@@ -112,10 +112,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
     async (req) => {
       const q = req.query;
       const tag = await tagById(q.tag);
-      const now = Date.now();
-      const from = parseTime(q.from, 'from', now);
-      const to = parseTime(q.to, 'to', now);
-      if (to < from) throw new GotthardError('GT_BAD_REQUEST', `"to" (${iso(to)}) is before "from" (${iso(from)})`);
+      const { from, to } = parseRange(q.from, q.to);
       const page = await hub.historian.raw({ tagKey: tag.key, from, to, limit: q.limit, cursor: q.cursor });
       return { tagId: tag.id, unit: tag.unit, samples: page.samples.map((s) => sampleOut(s, tag)), next: page.next };
     },
@@ -153,11 +150,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
     async (req) => {
       const q = req.query;
       const tag = await tagById(q.tag);
-      const now = Date.now();
-      const from = parseTime(q.from, 'from', now);
-      const to = parseTime(q.to, 'to', now);
-      if (to <= from)
-        throw new GotthardError('GT_BAD_REQUEST', `"to" (${iso(to)}) must be after "from" (${iso(from)})`);
+      const { from, to } = parseRange(q.from, q.to);
       const fns = q.fn.split(',').map((f) => f.trim()) as AggregateFn[];
       const unknown = fns.filter((f) => !AGGREGATES.includes(f));
       if (unknown.length > 0) {

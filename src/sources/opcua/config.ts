@@ -60,6 +60,12 @@ const segmentPath = z
     'use lower-case path segments of [a-z0-9_-] separated by "/", e.g. machining/line1/cnc1/spindle/speed',
   );
 
+const retentionClassSchema = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('Retention class of these tags (see `historian.retention`); default `default`.');
+
 export const nodeSchema = z
   .object({
     nodeId: z
@@ -73,11 +79,7 @@ export const nodeSchema = z
       .min(0)
       .optional()
       .describe('How many leading segments of `tag` name the asset; default: all but the last.'),
-    retentionClass: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Retention class of these tags (see `historian.retention`); default `default`.'),
+    retentionClass: retentionClassSchema,
     subscription: subscriptionOverrideSchema.optional(),
   })
   .strict()
@@ -107,11 +109,7 @@ export const browseRuleSchema = z
       .default(['AnalogItemType', 'DataItemType', 'BaseDataVariableType', 'AnalogUnitType', 'TwoStateDiscreteType'])
       .describe('TypeDefinition BrowseNames of variables to take, or `all`.'),
     maxDepth: z.number().int().min(1).default(16).describe('Deepest level below root that is browsed.'),
-    retentionClass: z
-      .string()
-      .min(1)
-      .optional()
-      .describe('Retention class of these tags (see `historian.retention`); default `default`.'),
+    retentionClass: retentionClassSchema,
     subscription: subscriptionOverrideSchema.optional(),
   })
   .strict()
