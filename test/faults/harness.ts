@@ -132,6 +132,8 @@ export interface Accounting {
   badMarkers: number;
   /** Longest gap window, ms (source time). */
   longestGapMs: number;
+  /** For the first silently missing value: the stored rows around it, to see what happened. */
+  context?: string;
 }
 
 /**
@@ -186,7 +188,14 @@ export function account(
     }
     const ts = produced.sourceTs[i] as number;
     if (windows.some(([a, b]) => ts >= a && ts <= b)) out.inGap++;
-    else out.silentlyMissing.push(k);
+    else {
+      if (out.silentlyMissing.length === 0) {
+        const j = rows.findIndex((r) => r.ts > ts);
+        const around = rows.slice(Math.max(0, j - 3), j + 3);
+        out.context = `tick ${k} (ts ${ts}) missing between rows ${around.map((r) => `${r.ts}:${r.value}:${r.status.toString(16)}`).join(' ')}`;
+      }
+      out.silentlyMissing.push(k);
+    }
   }
   return out;
 }
@@ -210,6 +219,7 @@ export function total(list: readonly Accounting[]): Accounting {
     t.badMarkers += a.badMarkers;
     t.longestGapMs = Math.max(t.longestGapMs, a.longestGapMs);
     if (t.silentlyMissing.length < 20) t.silentlyMissing.push(...a.silentlyMissing.slice(0, 20));
+    if (t.context === undefined && a.context !== undefined) t.context = a.context;
   }
   return t;
 }
@@ -218,7 +228,8 @@ export function describe(a: Accounting): string {
   return (
     `produced ${a.produced}, stored ${a.stored}, in gap windows ${a.inGap}, silently missing ` +
     `${a.silentlyMissing.length}${a.silentlyMissing.length ? ` (ticks ${a.silentlyMissing.slice(0, 10).join(', ')}…)` : ''}, ` +
-    `duplicates ${a.duplicates}, Bad markers ${a.badMarkers}, longest gap ${a.longestGapMs} ms`
+    `duplicates ${a.duplicates}, Bad markers ${a.badMarkers}, longest gap ${a.longestGapMs} ms` +
+    (a.context ? `; ${a.context}` : '')
   );
 }
 
