@@ -4,7 +4,7 @@ import { createRng } from './prng.js';
  * Operating conditions. Multi-condition C-MAPSS subsets (FD002, FD004) fly six discrete regimes
  * (altitude, Mach, throttle); sensor levels depend far more on the regime than on wear, so each
  * sensor is normalised per regime. The regimes are found by k-means on the standardised settings;
- * `auto` picks the smallest k whose clusters explain ≥ 99 % of the settings' variance, which is
+ * `auto` picks the smallest k whose clusters explain ≥ 99.9 % of the settings' variance, which is
  * k = 1 for single-condition data (its settings are pure noise) and k = 6 for FD002/FD004.
  */
 export interface ConditionModel {
@@ -51,7 +51,7 @@ export function fitConditions(
   const maxK = opts.maxK ?? 10;
   for (let k = 2; k <= maxK; k++) {
     const { centres, inertia } = kmeans(z, dims, k, seed);
-    if (inertia / total < 0.01) return { k, mean, scale, centres, dims };
+    if (inertia / total < 1e-3) return { k, mean, scale, centres, dims };
   }
   return { k: 1, mean, scale, centres: new Float64Array(dims), dims };
 }
