@@ -3,11 +3,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
+import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
+import { liveRoutes } from './routes/live.js';
 import { tagRoutes } from './routes/tags.js';
+import { trendRoutes } from './routes/trend.js';
 import { valueRoutes } from './routes/values.js';
 import { ErrorReply } from './schemas.js';
 import type { HubView } from './types.js';
+import { DEFAULT_WEB_ROOT, hasWebApp, webApp } from './web.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -16,6 +20,8 @@ export interface ApiOptions {
   version: string;
   /** Request body limit in bytes. */
   bodyLimit?: number;
+  /** Folder of the built dashboard served at `/` (default `dist/web`); `false` serves none. */
+  webRoot?: string | false;
 }
 
 /**
@@ -74,9 +80,14 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(healthRoutes, { hub });
       await api.register(tagRoutes, { hub });
       await api.register(valueRoutes, { hub });
+      await api.register(trendRoutes, { hub });
+      await api.register(connectionRoutes, { hub });
+      await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },
   );
+  const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
+  if (webRoot !== false && hasWebApp(webRoot)) await app.register(webApp, { root: webRoot });
   return app;
 }

@@ -18,4 +18,23 @@ export interface HubView {
   readonly pipeline?: Pipeline;
   health(): HubHealth;
   assetTree(): Promise<AssetNode>;
+  /** Server certificates in the hub PKI with their trust state (for the connections page). */
+  serverCertificates?(): Promise<ServerCertificate[]>;
+  /** Configured sites with their IANA time zones (the dashboard shows times in them). */
+  sites?(): SiteInfo[];
+}
+
+export interface ServerCertificate {
+  thumbprint: string;
+  status: 'trusted' | 'rejected';
+  subject: string;
+  notAfter: Date;
+  expired: boolean;
+}
+
+export interface SiteInfo {
+  path: string;
+  id: string;
+  name: string;
+  timezone: string;
 }

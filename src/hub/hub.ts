@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApi } from '../api/index.js';
-import type { HubHealth, HubView } from '../api/types.js';
+import type { HubHealth, HubView, ServerCertificate, SiteInfo } from '../api/types.js';
 import type { GotthardConfig } from '../config/schema.js';
 import { GotthardError } from '../errors.js';
 import { createSqliteHistorian, type Historian } from '../historian/index.js';
@@ -26,6 +26,8 @@ export interface HubOptions {
   demo?: boolean;
   /** Longest graceful stop; what is accepted is flushed within it. */
   stopTimeoutMs?: number;
+  /** Folder of the built dashboard served at `/` (default `dist/web`); `false` serves none. */
+  webRoot?: string | false;
 }
 
 const RETENTION_EVERY_MS = 15 * 60_000;
@@ -124,7 +126,7 @@ export class Hub implements HubView {
       ),
     );
 
-    this.api = await buildApi(this, { logger: this.log, version: VERSION });
+    this.api = await buildApi(this, { logger: this.log, version: VERSION, webRoot: this.opts.webRoot });
     this.address = await this.api.listen({ host: c.http.host, port: c.http.port });
     this.log.info({ url: `${this.address}/api/v1/health` }, 'HTTP API listening');
 
@@ -155,6 +157,26 @@ export class Hub implements HubView {
 
   async assetTree(): Promise<AssetNode> {
     return buildAssetTree(this.config.assets, await this.historian.listTags());
+  }
+
+  async serverCertificates(): Promise<ServerCertificate[]> {
+    return ((await this.pkiImpl?.list()) ?? []).map((c) => ({
+      thumbprint: c.thumbprint,
+      status: c.status,
+      subject: c.subject,
+      notAfter: c.notAfter,
+      expired: c.expired,
+    }));
+  }
+
+  sites(): SiteInfo[] {
+    const e = this.config.assets.enterprise.id;
+    return this.config.assets.sites.map((s) => ({
+      path: `${e}/${s.id}`,
+      id: s.id,
+      name: s.name ?? s.id,
+      timezone: s.timezone,
+    }));
   }
 
   /** Demo plant, when started with `demo: true` (tests and the CLI use it). */

@@ -1,0 +1,197 @@
+import { type ReactNode, useEffect, useState } from 'react';
+import { clock, zoneName } from './format';
+import { useLinkStatus } from './live';
+import { ConnectionsPage } from './pages/Connections';
+import { MachinePage } from './pages/Machine';
+import { OverviewPage } from './pages/Overview';
+import { TagsPage } from './pages/Tags';
+import { usePlant } from './plant';
+import { type Route, useRoute } from './router';
+
+/**
+ * The page registry: the navigation shell is built from it. A later capability (KPIs, maintenance,
+ * alarms, governance) adds one entry with its icon and component; nothing else changes.
+ */
+export interface PageDef {
+  page: string;
+  title: string;
+  /** Shown in the side navigation (pages reached by drill-down, like a machine, are not). */
+  nav: boolean;
+  icon?: ReactNode;
+  /** Which navigation entry is highlighted while this page is open. */
+  navParent?: string;
+  render(route: Route): ReactNode;
+}
+
+const icon = (d: string) => (
+  <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true" focusable="false">
+    <path d={d} fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinejoin="round" strokeLinecap="round" />
+  </svg>
+);
+
+export const PAGES: PageDef[] = [
+  {
+    page: 'overview',
+    title: 'Plant overview',
+    nav: true,
+    icon: icon('M3 3h6v6H3zM11 3h6v6h-6zM3 11h6v6H3zM11 11h6v6h-6z'),
+    render: (r) => <OverviewPage focus={r.rest} />,
+  },
+  {
+    page: 'machine',
+    title: 'Machine',
+    nav: false,
+    navParent: 'overview',
+    render: (r) => <MachinePage path={r.rest} />,
+  },
+  {
+    page: 'tags',
+    title: 'Tag explorer',
+    nav: true,
+    icon: icon('M3 5h14M3 10h14M3 15h9M15 13.5a2.5 2.5 0 1 0 0 .01M16.8 15.8 18.5 17.5'),
+    render: () => <TagsPage />,
+  },
+  {
+    page: 'connections',
+    title: 'Connections',
+    nav: true,
+    icon: icon('M4 7h5v6H4zM11 7h5v6h-5zM9 10h2M6.5 7V4M13.5 13v3'),
+    render: () => <ConnectionsPage />,
+  },
+];
+
+export function App() {
+  const route = useRoute();
+  const def = PAGES.find((p) => p.page === route.page);
+  const active = def?.navParent ?? def?.page;
+  useEffect(() => {
+    document.title = `${def?.title ?? 'Not found'} · Gotthard`;
+  }, [def]);
+  return (
+    <div className="shell">
+      <button type="button" className="skip" onClick={() => document.getElementById('main')?.focus()}>
+        Skip to content
+      </button>
+      <TopBar />
+      <nav className="sidenav" aria-label="Main">
+        <ul>
+          {PAGES.filter((p) => p.nav).map((p) => (
+            <li key={p.page}>
+              <a href={`#/${p.page}`} aria-current={active === p.page ? 'page' : undefined} title={p.title}>
+                {p.icon}
+                <span className="label">{p.title}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <LinkBanner />
+        {def ? def.render(route) : <NotFound />}
+      </main>
+    </div>
+  );
+}
+
+function NotFound() {
+  return (
+    <section className="page">
+      <h1>Page not found</h1>
+      <p>
+        There is no page at <code>{location.hash}</code>. <a href="#/overview">Go to the plant overview</a>.
+      </p>
+    </section>
+  );
+}
+
+const ZONES = [
+  'UTC',
+  'Europe/Zurich',
+  'Europe/Berlin',
+  'Europe/London',
+  'America/New_York',
+  'America/Chicago',
+  'Asia/Shanghai',
+  'Asia/Tokyo',
+];
+
+function TopBar() {
+  const plant = usePlant();
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const link = useLinkStatus();
+  const h = plant.health;
+  const down = h?.sources.filter((s) => s.state !== 'connected').length ?? 0;
+  const zones = [...new Set([...plant.sites.map((s) => s.timezone), plant.tz, ...ZONES])];
+  const siteName = plant.sites[0]?.name ?? plant.tree?.name;
+  return (
+    <header className="topbar">
+      <a className="brand" href="#/overview">
+        <svg viewBox="0 0 16 16" width="18" height="18" aria-hidden="true">
+          <path d="M1 14h14L8 3z" fill="currentColor" />
+        </svg>
+        Gotthard
+      </a>
+      {siteName && <span className="site">{siteName}</span>}
+      <span className="spacer" />
+      <span
+        className={`pill ${link.state === 'open' ? '' : 'pill-alarm'}`}
+        role="status"
+        aria-live="polite"
+        data-testid="link-state"
+        data-state={link.state}
+      >
+        <span className={`dot ${link.state === 'open' ? 'dot-ok' : 'dot-bad'}`} aria-hidden="true" />
+        {link.state === 'open' ? 'Live' : link.state === 'connecting' ? 'Reconnecting…' : 'Offline'}
+      </span>
+      {h && (
+        <a
+          className={`pill ${down > 0 ? 'pill-warn' : ''}`}
+          href="#/connections"
+          title={`${h.sources.length} connection(s), ${down} not connected`}
+        >
+          {down > 0 ? `${down} of ${h.sources.length} connections down` : `${h.sources.length} connected`}
+          <span className="muted"> · {h.ingest.valuesPerSecond.toLocaleString('en-US')} values/s</span>
+        </a>
+      )}
+      <label className="tz">
+        <span className="clock" title="Plant time">
+          {clock(now, plant.tz)} <span className="muted">{zoneName(now, plant.tz)}</span>
+        </span>
+        <select
+          aria-label="Time zone for all times shown"
+          value={plant.tz}
+          onChange={(e) => plant.setTz(e.target.value)}
+        >
+          {zones.map((z) => (
+            <option key={z} value={z}>
+              {z}
+            </option>
+          ))}
+        </select>
+      </label>
+    </header>
+  );
+}
+
+function LinkBanner() {
+  const link = useLinkStatus();
+  const plant = usePlant();
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (link.state === 'open') return;
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, [link.state]);
+  if (link.state === 'open' && plant.reachable) return null;
+  const since = link.downSince ? Math.round((now - link.downSince) / 1000) : 0;
+  return (
+    <div className="banner banner-alarm" role="alert" data-testid="offline-banner">
+      <strong>No live connection to the hub</strong> — values on this page are frozen
+      {since > 0 ? ` for ${since} s` : ''}. Reconnecting automatically…
+    </div>
+  );
+}
