@@ -1,0 +1,537 @@
+import type { StoredSample } from '../../historian/types.js';
+import type { CalendarInterval, CalendarKind, TariffInterval } from './calendar.js';
+import type { SixBigLoss, StateCategory } from './config.js';
+
+/**
+ * The machine state and time model (pure: no I/O, no clock). From the raw samples of one machine's
+ * state tag, part counters, PRT tag and energy counter over a loaded range, it builds
+ *
+ * 1. the state timeline (Bad samples and missing data are `unknown`),
+ * 2. "pieces": the timeline overlaid with the shift calendar, the tariff, quarter hours and local
+ *    midnights, so every period a KPI is asked for (hour, shift, day, range) is a union of whole pieces,
+ * 3. counter increments with resets and rollovers resolved,
+ *
+ * and sums the additive ISO 22400-2 elements of any period from them (`elementsOf`). KPIs are
+ * ratios of summed elements (kpis.ts), so a line's OEE is computed from its machines' elements.
+ */
+
+export type KnownState = StateCategory | 'unknown';
+
+export interface StateInterval {
+  from: number;
+  to: number;
+  state: KnownState;
+  /** The raw state value (null when unknown). */
+  value: number | null;
+  /** When the state began: the timestamp of the sample that set it (may be before the loaded range). */
+  since: number;
+  /** Why the state is unknown: `bad` (Bad StatusCode), `missing` (no data yet), `unmapped` (value not in the mapping). */
+  unknownCause?: 'bad' | 'missing' | 'unmapped';
+}
+
+export interface Piece {
+  from: number;
+  to: number;
+  /** Index into the state timeline. */
+  si: number;
+  cal: CalendarKind;
+  shiftId?: string;
+  price: number;
+  kwh: number;
+  kwhEstimated: number;
+}
+
+export interface CounterEvent {
+  ts: number;
+  prevTs: number;
+  delta: number;
+  /** The counter had Bad or missing values between the two samples. */
+  acrossGap: boolean;
+  kind?: 'reset' | 'rollover';
+}
+
+/** A sample in effect at the start of a loaded range (from the lookback). */
+export interface Baseline {
+  ts: number;
+  value: number;
+  /** A Bad sample came after it, before the range: the first increment crosses a gap. */
+  gapAfter?: boolean;
+}
+
+export interface InitialState {
+  /** null = unknown at the start of the range (Bad last sample, or none within the lookback). */
+  value: number | null;
+  since: number;
+  cause?: 'bad' | 'missing';
+}
+
+export interface MachineData {
+  machine: string;
+  from: number;
+  to: number;
+  initialState: InitialState;
+  state: readonly StoredSample[];
+  good: { baseline?: Baseline; samples: readonly StoredSample[] };
+  scrap: { baseline?: Baseline; samples: readonly StoredSample[] };
+  energy: { baseline?: Baseline; samples: readonly StoredSample[] };
+  prt: { initial: number | null; samples: readonly StoredSample[]; fixed?: number };
+  stateValues: Readonly<Record<string, StateCategory>>;
+  counterBits: number;
+  calendar: readonly CalendarInterval[];
+  tariff: readonly TariffInterval[];
+  /** Extra cut points (local midnights) so that local days are unions of pieces. */
+  cuts: readonly number[];
+  /** Stop reasons by the stop's `since`. */
+  reasons: ReadonlyMap<number, { reason: string; loss: SixBigLoss }>;
+}
+
+/** Additive elements of a period, all times in ms. Names follow ISO 22400-2 (docs/kpi.md). */
+export interface KpiElements {
+  /** Calendar time of the period. */
+  totalMs: number;
+  /** Time with no trustworthy state (Bad or missing data); part of no other element. */
+  unknownMs: number;
+  /** Unknown time inside shifts. */
+  unknownPlannedMs: number;
+  /** Known time outside every shift with the machine not running. */
+  notScheduledMs: number;
+  /** POT: planned operation time = PBT + PDOT. */
+  potMs: number;
+  /** PDOT: planned down time (breaks, planned stops). */
+  pdotMs: number;
+  /** PBT: planned busy time = APT + AUST + ADET + ADOT. */
+  pbtMs: number;
+  /** APT: actual production time (running). */
+  aptMs: number;
+  /** AUST: actual unit setup time. */
+  austMs: number;
+  /** ADET: actual unit delay time (idle, minor stops). */
+  adetMs: number;
+  /** ADOT: actual unit down time (failure and repair). */
+  adotMs: number;
+  /** Running outside every shift or during a break (counted in PBT and APT). */
+  runOutsidePlanMs: number;
+  /** Availability losses by the Six Big Losses (reason, or by state when no reason is given). */
+  equipmentFailureMs: number;
+  setupAdjustmentsMs: number;
+  idlingMinorStopsMs: number;
+  /** GQ, SQ; PQ = GQ + SQ. */
+  gq: number;
+  sq: number;
+  /** Σ PRT × produced quantity (ms), over the parts whose PRT is known. */
+  prtPqMs: number;
+  /** Parts produced while no PRT was known. */
+  pqNoPrt: number;
+  /** Parts counted across a data gap or in unknown time: excluded from PQ, reported. */
+  pqUnknown: number;
+  /** FE: failure events (entries into a `failure` state). */
+  failures: number;
+  counterResets: number;
+  counterRollovers: number;
+  kwh: number;
+  /** kWh while known and not running: base load. */
+  idleKwh: number;
+  /** kWh spread linearly across a gap in the energy counter. */
+  kwhEstimated: number;
+  energyCost: number;
+}
+
+export function emptyElements(): KpiElements {
+  return {
+    totalMs: 0,
+    unknownMs: 0,
+    unknownPlannedMs: 0,
+    notScheduledMs: 0,
+    potMs: 0,
+    pdotMs: 0,
+    pbtMs: 0,
+    aptMs: 0,
+    austMs: 0,
+    adetMs: 0,
+    adotMs: 0,
+    runOutsidePlanMs: 0,
+    equipmentFailureMs: 0,
+    setupAdjustmentsMs: 0,
+    idlingMinorStopsMs: 0,
+    gq: 0,
+    sq: 0,
+    prtPqMs: 0,
+    pqNoPrt: 0,
+    pqUnknown: 0,
+    failures: 0,
+    counterResets: 0,
+    counterRollovers: 0,
+    kwh: 0,
+    idleKwh: 0,
+    kwhEstimated: 0,
+    energyCost: 0,
+  };
+}
+
+export const ELEMENT_KEYS = Object.keys(emptyElements()) as (keyof KpiElements)[];
+
+export function addElements(into: KpiElements, e: Readonly<KpiElements>): KpiElements {
+  for (const k of ELEMENT_KEYS) into[k] += e[k];
+  return into;
+}
+
+const QUARTER_MS = 15 * 60_000;
+
+function isBad(status: number): boolean {
+  return status >>> 30 === 2;
+}
+
+function numeric(s: StoredSample): number | undefined {
+  return typeof s.value === 'number' && Number.isFinite(s.value) ? s.value : undefined;
+}
+
+/** The state timeline over [from, to): a partition, merged where the state did not change. */
+export function stateTimeline(d: MachineData): StateInterval[] {
+  const out: StateInterval[] = [];
+  const classify = (
+    value: number | null,
+    since: number,
+    cause?: 'bad' | 'missing',
+  ): Omit<StateInterval, 'from' | 'to'> => {
+    if (value === null) return { state: 'unknown', value: null, since, unknownCause: cause ?? 'bad' };
+    const cat = d.stateValues[String(value)];
+    return cat === undefined
+      ? { state: 'unknown', value, since, unknownCause: 'unmapped' }
+      : { state: cat, value, since };
+  };
+  let cur = classify(d.initialState.value, d.initialState.since, d.initialState.cause);
+  let t = d.from;
+  const close = (end: number) => {
+    if (end <= t) return;
+    const prev = out[out.length - 1];
+    if (prev !== undefined && prev.to === t && prev.state === cur.state && prev.value === cur.value) prev.to = end;
+    else out.push({ from: t, to: end, ...cur });
+    t = end;
+  };
+  for (const s of d.state) {
+    if (s.ts < d.from) continue;
+    if (s.ts >= d.to) break;
+    close(s.ts);
+    const v = isBad(s.status) ? null : (numeric(s) ?? null);
+    const next = classify(v, s.ts, v === null && !isBad(s.status) ? 'bad' : undefined);
+    // A repeated value continues the state (report-by-exception may still repeat values).
+    if (!(next.state === cur.state && next.value === cur.value)) cur = next;
+  }
+  close(d.to);
+  return out;
+}
+
+/**
+ * Increments of a counter. A drop is a rollover when the counter was in the top tenth of its range
+ * and restarted in the bottom tenth (delta = v + 2^bits − prev), otherwise a reset (delta = v: the
+ * counter restarted at 0). Bad samples mark a gap; the increment across a gap is flagged.
+ * The first sample with no baseline only sets the baseline: what it counted before is not knowable.
+ */
+export function counterEvents(
+  baseline: Baseline | undefined,
+  samples: readonly StoredSample[],
+  bits: number | undefined,
+): CounterEvent[] {
+  const out: CounterEvent[] = [];
+  let prev = baseline;
+  let gap = baseline?.gapAfter ?? false;
+  const span = bits === undefined ? undefined : 2 ** bits;
+  for (const s of samples) {
+    const v = isBad(s.status) ? undefined : numeric(s);
+    if (v === undefined) {
+      gap = true;
+      continue;
+    }
+    if (prev === undefined) {
+      prev = { ts: s.ts, value: v };
+      gap = false;
+      continue;
+    }
+    let delta = v - prev.value;
+    let kind: CounterEvent['kind'];
+    if (delta < 0) {
+      if (span !== undefined && prev.value >= span * 0.9 && v < span * 0.1) {
+        delta = v + span - prev.value;
+        kind = 'rollover';
+      } else {
+        delta = v;
+        kind = 'reset';
+      }
+    }
+    if (delta !== 0 || kind !== undefined) {
+      const e: CounterEvent = { ts: s.ts, prevTs: prev.ts, delta, acrossGap: gap };
+      if (kind !== undefined) e.kind = kind;
+      out.push(e);
+    }
+    prev = { ts: s.ts, value: v };
+    gap = false;
+  }
+  return out;
+}
+
+/** A step series' value at t (Bad = unknown), for PRT. */
+class StepSeries {
+  private readonly ts: number[] = [];
+  private readonly vs: (number | null)[] = [];
+  constructor(initial: number | null, samples: readonly StoredSample[]) {
+    this.ts.push(Number.NEGATIVE_INFINITY);
+    this.vs.push(initial);
+    for (const s of samples) {
+      this.ts.push(s.ts);
+      this.vs.push(isBad(s.status) ? null : (numeric(s) ?? null));
+    }
+  }
+  at(t: number): number | null {
+    let lo = 0;
+    let hi = this.ts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.ts[mid] as number) <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.vs[lo] ?? null;
+  }
+}
+
+function defaultLoss(state: KnownState): SixBigLoss {
+  if (state === 'setup') return 'setupAdjustments';
+  if (state === 'delay') return 'idlingMinorStops';
+  return 'equipmentFailure';
+}
+
+export const STOP_STATES: ReadonlySet<KnownState> = new Set(['setup', 'delay', 'failure', 'repair']);
+
+export interface PartEvent {
+  ts: number;
+  good: number;
+  scrap: number;
+  /** PRT in seconds at that moment, or null. */
+  prt: number | null;
+  /** Excluded: counted across a counter gap or in unknown state time. */
+  excluded: boolean;
+  kind?: 'reset' | 'rollover';
+}
+
+/** Everything derived from one machine's data over a loaded range. */
+export class MachineModel {
+  readonly timeline: StateInterval[];
+  readonly pieces: Piece[];
+  readonly parts: PartEvent[];
+  readonly failureStarts: number[];
+  readonly energyResets: number;
+
+  constructor(readonly data: MachineData) {
+    this.timeline = stateTimeline(data);
+    const cuts = new Set<number>(data.cuts.filter((c) => c > data.from && c < data.to));
+    for (let q = Math.ceil(data.from / QUARTER_MS) * QUARTER_MS; q < data.to; q += QUARTER_MS) {
+      if (q > data.from) cuts.add(q);
+    }
+    for (const list of [this.timeline, data.calendar, data.tariff]) {
+      for (const i of list) if (i.from > data.from && i.from < data.to) cuts.add(i.from);
+    }
+    const points = [data.from, ...[...cuts].sort((a, b) => a - b), data.to];
+    this.pieces = [];
+    let si = 0;
+    let ci = 0;
+    let ti = 0;
+    for (let k = 0; k + 1 < points.length; k++) {
+      const a = points[k] as number;
+      const b = points[k + 1] as number;
+      while (si + 1 < this.timeline.length && (this.timeline[si] as StateInterval).to <= a) si++;
+      while (ci + 1 < data.calendar.length && (data.calendar[ci] as CalendarInterval).to <= a) ci++;
+      while (ti + 1 < data.tariff.length && (data.tariff[ti] as TariffInterval).to <= a) ti++;
+      const c = data.calendar[ci];
+      const p: Piece = {
+        from: a,
+        to: b,
+        si,
+        cal: c?.kind ?? 'off',
+        price: data.tariff[ti]?.price ?? 0,
+        kwh: 0,
+        kwhEstimated: 0,
+      };
+      if (c?.shiftId !== undefined) p.shiftId = c.shiftId;
+      this.pieces.push(p);
+    }
+
+    // Energy: each increment is spread linearly over the time since the previous sample.
+    const energy = counterEvents(data.energy.baseline, data.energy.samples, undefined);
+    this.energyResets = energy.filter((e) => e.kind !== undefined).length;
+    let pi = 0;
+    for (const e of energy) {
+      const a = Math.max(e.prevTs, data.from);
+      const b = Math.min(e.ts, data.to);
+      if (b <= a || e.ts <= e.prevTs) continue;
+      const rate = e.delta / (e.ts - e.prevTs);
+      while (pi > 0 && (this.pieces[pi] as Piece).from > a) pi--;
+      while (pi < this.pieces.length && (this.pieces[pi] as Piece).to <= a) pi++;
+      for (let k = pi; k < this.pieces.length; k++) {
+        const p = this.pieces[k] as Piece;
+        if (p.from >= b) break;
+        const kwh = rate * (Math.min(p.to, b) - Math.max(p.from, a));
+        p.kwh += kwh;
+        if (e.acrossGap) p.kwhEstimated += kwh;
+      }
+    }
+
+    // Parts: increments are discrete, at the sample's timestamp.
+    const prt = new StepSeries(data.prt.initial, data.prt.samples);
+    const bits = data.counterBits;
+    const events = new Map<number, PartEvent>();
+    const add = (list: CounterEvent[], field: 'good' | 'scrap') => {
+      for (const e of list) {
+        if (e.ts < data.from || e.ts >= data.to) continue;
+        let pe = events.get(e.ts);
+        if (pe === undefined) {
+          const p = prt.at(e.ts) ?? data.prt.fixed ?? null;
+          pe = { ts: e.ts, good: 0, scrap: 0, prt: p, excluded: false };
+          events.set(e.ts, pe);
+        }
+        pe[field] += e.delta;
+        if (e.acrossGap || this.stateAt(e.ts) === 'unknown') pe.excluded = true;
+        if (e.kind !== undefined) pe.kind = e.kind;
+      }
+    };
+    add(counterEvents(data.good.baseline, data.good.samples, bits), 'good');
+    add(counterEvents(data.scrap.baseline, data.scrap.samples, bits), 'scrap');
+    this.parts = [...events.values()].sort((a, b) => a.ts - b.ts);
+
+    this.failureStarts = [];
+    for (let i = 1; i < this.timeline.length; i++) {
+      const cur = this.timeline[i] as StateInterval;
+      const prev = this.timeline[i - 1] as StateInterval;
+      if (cur.state === 'failure' && prev.state !== 'failure' && prev.state !== 'unknown')
+        this.failureStarts.push(cur.from);
+    }
+  }
+
+  stateAt(t: number): KnownState {
+    let lo = 0;
+    let hi = this.timeline.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.timeline[mid] as StateInterval).from <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.timeline[lo]?.state ?? 'unknown';
+  }
+
+  /** Loss group of the stop that a state interval is (its reason's, else by state). */
+  lossOf(si: number): SixBigLoss {
+    const s = this.timeline[si] as StateInterval;
+    return this.data.reasons.get(s.since)?.loss ?? defaultLoss(s.state);
+  }
+
+  /** Sums the elements over [a, b); a and b must be piece boundaries (hours, quarter hours, shifts, local days, the range). */
+  elementsOf(a: number, b: number): KpiElements {
+    const e = emptyElements();
+    for (const p of this.pieces) {
+      if (p.to <= a) continue;
+      if (p.from >= b) break;
+      const dur = Math.min(p.to, b) - Math.max(p.from, a);
+      const s = this.timeline[p.si] as StateInterval;
+      e.totalMs += dur;
+      e.kwh += p.kwh;
+      e.kwhEstimated += p.kwhEstimated;
+      e.energyCost += p.kwh * p.price;
+      if (s.state === 'unknown') {
+        e.unknownMs += dur;
+        if (p.cal !== 'off') e.unknownPlannedMs += dur;
+        continue;
+      }
+      if (s.state !== 'running') e.idleKwh += p.kwh;
+      if (s.state === 'running') {
+        e.pbtMs += dur;
+        e.aptMs += dur;
+        if (p.cal !== 'work') e.runOutsidePlanMs += dur;
+      } else if (p.cal === 'off') {
+        e.notScheduledMs += dur;
+      } else if (p.cal === 'break' || s.state === 'plannedDown') {
+        e.pdotMs += dur;
+      } else {
+        e.pbtMs += dur;
+        if (s.state === 'setup') e.austMs += dur;
+        else if (s.state === 'delay') e.adetMs += dur;
+        else e.adotMs += dur;
+        const loss = this.lossOf(p.si);
+        e[`${loss}Ms` as 'equipmentFailureMs' | 'setupAdjustmentsMs' | 'idlingMinorStopsMs'] += dur;
+      }
+    }
+    e.potMs = e.pbtMs + e.pdotMs;
+    for (const pe of this.parts) {
+      if (pe.ts < a) continue;
+      if (pe.ts >= b) break;
+      if (pe.kind === 'reset') e.counterResets++;
+      if (pe.kind === 'rollover') e.counterRollovers++;
+      const n = pe.good + pe.scrap;
+      if (pe.excluded) {
+        e.pqUnknown += n;
+        continue;
+      }
+      e.gq += pe.good;
+      e.sq += pe.scrap;
+      if (pe.prt === null) e.pqNoPrt += n;
+      else e.prtPqMs += n * pe.prt * 1000;
+    }
+    for (const f of this.failureStarts) if (f >= a && f < b) e.failures++;
+    return e;
+  }
+
+  /** kWh per complete quarter hour inside [a, b), by quarter start (for peak demand). */
+  quarters(a: number, b: number): Map<number, number> {
+    const out = new Map<number, number>();
+    const first = Math.ceil(Math.max(a, this.data.from) / QUARTER_MS) * QUARTER_MS;
+    const last = Math.floor(Math.min(b, this.data.to) / QUARTER_MS) * QUARTER_MS;
+    for (const p of this.pieces) {
+      if (p.from < first || p.to > last) continue;
+      const q = Math.floor(p.from / QUARTER_MS) * QUARTER_MS;
+      out.set(q, (out.get(q) ?? 0) + p.kwh);
+    }
+    return out;
+  }
+
+  /** Stops (setup, delay, failure, repair state intervals) overlapping [a, b), with the planned busy time they took. */
+  stops(a: number, b: number): Stop[] {
+    const byInterval = new Map<number, Stop>();
+    for (const p of this.pieces) {
+      if (p.to <= a) continue;
+      if (p.from >= b) break;
+      const s = this.timeline[p.si] as StateInterval;
+      if (!STOP_STATES.has(s.state)) continue;
+      let stop = byInterval.get(p.si);
+      if (stop === undefined) {
+        const r = this.data.reasons.get(s.since);
+        stop = {
+          machine: this.data.machine,
+          id: s.since,
+          start: s.since,
+          end: s.to,
+          ongoing: s.to >= this.data.to,
+          state: s.state as StateCategory,
+          value: s.value,
+          lostMs: 0,
+          loss: this.lossOf(p.si),
+        };
+        if (r !== undefined) stop.reason = r.reason;
+        byInterval.set(p.si, stop);
+      }
+      if (p.cal === 'work') stop.lostMs += Math.min(p.to, b) - Math.max(p.from, a);
+    }
+    return [...byInterval.values()];
+  }
+}
+
+export interface Stop {
+  machine: string;
+  /** Stable id: epoch ms of the state sample that began the stop. */
+  id: number;
+  start: number;
+  end: number;
+  ongoing: boolean;
+  state: StateCategory;
+  value: number | null;
+  /** Planned busy time the stop took inside the queried range (breaks and off-shift time excluded). */
+  lostMs: number;
+  loss: SixBigLoss;
+  reason?: string;
+}
