@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
@@ -74,6 +75,9 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       },
     });
   });
+
+  // At the root, so the whole app (and `app.injectWS` in tests) can upgrade; the route lives in live.ts.
+  await app.register(websocket, { options: { maxPayload: 1 << 20 } });
 
   await app.register(
     async (api) => {

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import websocket from '@fastify/websocket';
 import type { Logger } from 'pino';
 import { LiveHub, type LiveOptions } from '../live.js';
 import type { HubView } from '../types.js';
@@ -11,7 +10,7 @@ export interface LiveRouteOptions {
 }
 
 /**
- * `GET /api/v1/live` (WebSocket): live value changes of subscribed tags or assets.
+ * `GET /api/v1/live` (WebSocket; @fastify/websocket is registered at the root in server.ts): live value changes of subscribed tags or assets.
  *
  * Client → hub: `{"type":"subscribe","tags":["…"]}`, `{"type":"subscribe","assets":["acme/zurich/machining"]}`,
  * `{"type":"unsubscribe","tags":[…]}` (no tags and no assets = everything), `{"type":"ping"}`.
@@ -20,7 +19,6 @@ export interface LiveRouteOptions {
  * client read too slowly), `unsubscribed`, `error`, `pong`. See docs/dashboard.md.
  */
 export const liveRoutes: FastifyPluginAsyncTypebox<LiveRouteOptions> = async (app, opts) => {
-  await app.register(websocket, { options: { maxPayload: 1 << 20 } });
   const historian = opts.hub.historian;
   const pipeline = opts.hub.pipeline;
   const live = new LiveHub(
