@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
+import { historyTransferRoutes } from './routes/import.js';
+import { kpiRoutes } from './routes/kpi.js';
 import { liveRoutes } from './routes/live.js';
 import { tagRoutes } from './routes/tags.js';
 import { trendRoutes } from './routes/trend.js';
@@ -86,6 +88,8 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(valueRoutes, { hub });
       await api.register(trendRoutes, { hub });
       await api.register(connectionRoutes, { hub });
+      await api.register(kpiRoutes, { hub });
+      await api.register(historyTransferRoutes, { hub });
       await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },

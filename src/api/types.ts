@@ -1,3 +1,4 @@
+import type { KpiService } from '../analytics/kpi/service.js';
 import type { Historian, HistorianStats } from '../historian/types.js';
 import type { AssetNode } from '../model/assets.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
@@ -16,6 +17,8 @@ export interface HubHealth {
 export interface HubView {
   readonly historian: Historian;
   readonly pipeline?: Pipeline;
+  /** The KPI engine, when the hub runs one (src/analytics/kpi). */
+  readonly kpi?: KpiService;
   health(): HubHealth;
   assetTree(): Promise<AssetNode>;
   /** Server certificates in the hub PKI with their trust state (for the connections page). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kpiConfigSchema } from '../analytics/kpi/config.js';
 import { sourceConfigSchema } from '../sources/index.js';
 import { duration } from './types.js';
 
@@ -139,6 +140,7 @@ export const configSchema = z
     historian: historianSchema,
     sources: z.array(sourceConfigSchema).default([]).describe('Connections to the shop floor, e.g. OPC UA servers.'),
     demo: demoSchema.describe('Settings of the built-in demo plant, used by `gotthard start --demo`.'),
+    kpi: kpiConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => {

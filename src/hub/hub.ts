@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { KpiService } from '../analytics/kpi/index.js';
 import { buildApi } from '../api/index.js';
 import type { HubHealth, HubView, ServerCertificate, SiteInfo } from '../api/types.js';
 import type { GotthardConfig } from '../config/schema.js';
@@ -46,6 +47,7 @@ export class Hub implements HubView {
   private api: FastifyInstance | undefined;
   private demoPlant: DemoPlant | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private kpiImpl: KpiService | undefined;
   private stopping: Promise<void> | undefined;
   private readonly log: Logger;
 
@@ -60,6 +62,11 @@ export class Hub implements HubView {
   get historian(): Historian {
     if (!this.historianImpl) throw new GotthardError('GT_INTERNAL', 'hub not started');
     return this.historianImpl;
+  }
+
+  /** The KPI engine (src/analytics/kpi), once started with `kpi.enabled`. */
+  get kpi(): KpiService | undefined {
+    return this.kpiImpl;
   }
 
   get pki(): HubPki {
@@ -82,6 +89,15 @@ export class Hub implements HubView {
     historian.setRetention(c.historian.retention.map((r) => ({ class: r.class, maxAgeMs: r.maxAge })));
     this.historianImpl = historian;
     this.pipeline.addSink(historian);
+    if (c.kpi.enabled) {
+      this.kpiImpl = new KpiService({
+        historian,
+        config: c.kpi,
+        sites: c.assets.sites,
+        storePath: join(c.dataDir, 'kpi.db'),
+        logger: this.log.child({ component: 'kpi' }),
+      });
+    }
 
     this.pkiImpl = await openPki({
       dir: c.pki.dir ?? join(c.dataDir, 'pki'),
@@ -134,6 +150,7 @@ export class Hub implements HubView {
       historian.applyRetention().catch((err: unknown) => this.log.error({ err }, 'retention failed'));
     }, RETENTION_EVERY_MS);
     this.retentionTimer.unref();
+    this.kpiImpl?.start();
   }
 
   private onEvent(e: HubEvent): void {
@@ -208,6 +225,11 @@ export class Hub implements HubView {
         ),
       ]);
     await within(Promise.allSettled(this.sources.map((s) => s.stop())), 'sources');
+    await within(
+      this.kpiImpl?.stop().catch((err: unknown) => this.log.error({ err }, 'KPI engine stop failed')) ??
+        Promise.resolve(),
+      'kpi',
+    );
     // The historian is flushed even when a source hung: what was accepted must not be lost.
     await this.pipeline.close().catch((err: unknown) => this.log.error({ err }, 'historian close failed'));
     await within(this.api?.close() ?? Promise.resolve(), 'api');

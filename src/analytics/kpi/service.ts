@@ -537,6 +537,7 @@ export class KpiService {
     try {
       for (const m of await this.machines()) {
         for (const kind of ['hour', 'shift', 'day'] as const) {
+          if (this.stopped) return;
           const defs = this.periodDefs(kind, m.timezone, from, closedBefore).filter(
             (p) => p.start >= from && p.end <= closedBefore,
           );

@@ -1,0 +1,10 @@
+/** History in and out: CSV import for existing tags, CSV and Parquet export, KPI tables as CSV. */
+export { csvField, kpiTableCsv, splitCsvLine } from './csv.js';
+export { exportHistoryCsv, exportHistoryParquet } from './export.js';
+export {
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+  type ImportRowError,
+  importCsv,
+} from './import.js';

@@ -1,0 +1,130 @@
+import { PassThrough, type Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { exportHistoryCsv, exportHistoryParquet, importCsv } from '../../analytics/history/index.js';
+import { GotthardError } from '../../errors.js';
+import type { TagRecord } from '../../model/tag.js';
+import { ErrorReply } from '../schemas.js';
+import { parseRange } from '../time.js';
+import type { HubView } from '../types.js';
+
+/** History in and out: CSV import (streamed, any size) and CSV / Parquet export. */
+export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app, { hub }) => {
+  // The body is streamed into the importer line by line, never buffered whole (no body limit applies).
+  app.addContentTypeParser(['text/csv', 'text/plain', 'application/octet-stream'], (_req, payload, done) => {
+    done(null, payload);
+  });
+
+  app.post(
+    '/import',
+    {
+      schema: {
+        summary: 'Import history of existing tags from CSV: tag id, source timestamp, value[, status] per line',
+        description:
+          'Send the file as the body with content-type text/csv. Rows with errors are reported by line number and skipped; ' +
+          'every accepted row is durable when the reply comes. KPIs of the imported period are recomputed on demand.',
+        tags: ['history'],
+        consumes: ['text/csv'],
+        querystring: Type.Object({
+          maxErrors: Type.Integer({
+            minimum: 0,
+            maximum: 100_000,
+            default: 1000,
+            description: 'Row errors listed at most.',
+          }),
+        }),
+        response: {
+          200: Type.Object({
+            lines: Type.Integer(),
+            accepted: Type.Integer(),
+            rejected: Type.Integer(),
+            bytes: Type.Integer(),
+            errors: Type.Array(Type.Object({ line: Type.Integer(), message: Type.String() })),
+            tags: Type.Array(
+              Type.Object({ id: Type.String(), from: Type.String(), to: Type.String(), count: Type.Integer() }),
+            ),
+          }),
+          400: ErrorReply,
+          415: ErrorReply,
+        },
+      },
+    },
+    async (req) => {
+      const body = req.body as unknown as Readable | undefined;
+      if (body === undefined || typeof (body as Readable).pipe !== 'function') {
+        throw new GotthardError('GT_BAD_REQUEST', 'send the CSV file as the request body with content-type text/csv');
+      }
+      const res = await importCsv(hub.historian, body, { maxErrors: req.query.maxErrors });
+      const byAsset = new Map<string, number>();
+      for (const t of res.tags) byAsset.set(t.assetPath, Math.min(byAsset.get(t.assetPath) ?? t.from, t.from));
+      for (const [asset, from] of byAsset) hub.kpi?.invalidate([asset], from);
+      req.log.info({ accepted: res.accepted, rejected: res.rejected, lines: res.lines }, 'history imported');
+      return {
+        ...res,
+        tags: res.tags.map((t) => ({
+          id: t.id,
+          from: new Date(t.from).toISOString(),
+          to: new Date(t.to).toISOString(),
+          count: t.count,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/history/dataset',
+    {
+      schema: {
+        summary:
+          'Raw history of tags over a range as a data set: CSV in the import format, or Parquet (for pandas, polars, DuckDB)',
+        tags: ['history'],
+        produces: ['text/csv', 'application/vnd.apache.parquet'],
+        querystring: Type.Object({
+          tag: Type.Optional(
+            Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Tag id; repeat for several.' }),
+          ),
+          asset: Type.Optional(Type.String({ description: 'Every tag at or below this asset path.' })),
+          from: Type.String({ default: 'now-1d' }),
+          to: Type.String({ default: 'now' }),
+          format: Type.Union([Type.Literal('csv'), Type.Literal('parquet')], { default: 'csv' }),
+        }),
+        response: { 200: Type.String(), 400: ErrorReply, 404: ErrorReply },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query;
+      const { from, to } = parseRange(q.from, q.to);
+      let tags: TagRecord[] = [];
+      if (q.tag !== undefined) {
+        for (const id of Array.isArray(q.tag) ? q.tag : [q.tag]) {
+          const t = await hub.historian.getTag(id);
+          if (!t)
+            throw new GotthardError('GT_TAG_NOT_FOUND', `no tag with id "${id}"; list tags with GET /api/v1/tags?q=…`);
+          tags.push(t);
+        }
+      } else if (q.asset !== undefined) {
+        const a = q.asset;
+        tags = (await hub.historian.listTags()).filter((t) => t.assetPath === a || t.assetPath.startsWith(`${a}/`));
+      }
+      if (tags.length === 0)
+        throw new GotthardError('GT_BAD_REQUEST', 'name the tags to export with tag=… (repeatable) or asset=…');
+      if (q.format === 'parquet') {
+        const { bytes } = await exportHistoryParquet(hub.historian, tags, from, to);
+        reply.header('content-type', 'application/vnd.apache.parquet');
+        reply.header('content-disposition', 'attachment; filename="history.parquet"');
+        return reply.send(Buffer.from(bytes) as never);
+      }
+      const out = new PassThrough();
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', 'attachment; filename="history.csv"');
+      exportHistoryCsv(hub.historian, tags, from, to, out).then(
+        () => out.end(),
+        (err: unknown) => {
+          req.log.error({ err }, 'history export failed');
+          out.destroy(err as Error);
+        },
+      );
+      return reply.send(out as never);
+    },
+  );
+};
