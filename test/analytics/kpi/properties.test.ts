@@ -30,7 +30,10 @@ function randomModel(seed: number): MachineModel {
       g = r() < 0.03 ? Math.floor(r() * 10) : (g + Math.floor(r() * 30)) % 2 ** 32;
       good.push(r() < 0.03 ? sample(t + 1, null, BAD) : sample(t + 1, g));
     }
-    if (r() < 0.3) scrap.push(sample(t + 2, (s += Math.floor(r() * 3))));
+    if (r() < 0.3) {
+      s += Math.floor(r() * 3);
+      scrap.push(sample(t + 2, s));
+    }
     if (r() < 0.1) prt.push(sample(t, 20 + Math.floor(r() * 60)));
     kwh += r() * 5;
     energy.push(r() < 0.03 ? sample(t + 3, null, BAD) : sample(t + 3, kwh));

@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { parquetReadObjects } from 'hyparquet';
+import { buildApi } from '../../../src/api/index.js';
+import type { HubView } from '../../../src/api/types.js';
+import { buildAssetTree } from '../../../src/model/assets.js';
+import { close, type Fixture, fixture, HOUR, log, MIN } from './helpers.js';
+
+const M = 'acme/zurich/machining/line1/cnc1';
+const DAY0 = Date.UTC(2026, 0, 13);
+const t = (h: number, m = 0) => new Date(DAY0 + h * HOUR + m * MIN).toISOString();
+
+/** The hand-computed shift of kpi.test.ts, as a CSV file a plant would export from its old historian. */
+const CSV = [
+  'tag,ts,value,status',
+  `${M}/status/machine_state,${t(5, 30)},3,`,
+  `${M}/status/machine_state,${t(6)},0,Good`,
+  `${M}/status/machine_state,${t(7)},1,0`,
+  `${M}/status/machine_state,${t(7, 10)},0,`,
+  `${M}/status/machine_state,${t(8)},3,`,
+  `${M}/status/machine_state,${t(8, 15)},0,`,
+  `${M}/status/machine_state,${t(9)},4,`,
+  `${M}/status/machine_state,${t(9, 20)},5,`,
+  `${M}/status/machine_state,${t(9, 40)},2,`,
+  `${M}/status/machine_state,${t(9, 50)},0,`,
+  `${M}/status/machine_state,${t(14)},3,`,
+  `${M}/production/ideal_cycle_time,${t(5, 30)},60,`,
+  `${M}/production/good_parts,${t(5, 59)},1000,`,
+  `${M}/production/good_parts,${t(7)},1050,`,
+  `${M}/production/good_parts,${t(9)},1090,`,
+  `${M}/production/good_parts,${t(10)},5,`,
+  `${M}/production/good_parts,${t(13, 59)},210,`,
+  `${M}/production/scrap_parts,${t(5, 59)},4294967290,`,
+  `${M}/production/scrap_parts,${DAY0 + 13 * HOUR + 59 * MIN},14,`,
+  `${M}/energy/energy_total,${t(6)},500,`,
+  `"${M}/energy/energy_total",${t(10)},540,0x00000000`,
+  `${M}/energy/energy_total,${t(14)},580,`,
+  // Bad rows: each must be reported by its line number, and the rest imported.
+  `${M}/nope,${t(6)},1,`,
+  `${M}/status/machine_state,2026-01-13 06:00,1,`,
+  `${M}/status/machine_state,${t(6)},abc,`,
+  `${M}/status/machine_state,${t(6)},,`,
+  `${M}/status/machine_state,${t(6)},1,Sometimes`,
+  `${M}/status/machine_state,${t(6)}`,
+  `${M}/energy/energy_total,${t(15)},,BadNoCommunication`,
+].join('\r\n');
+
+describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and Parquet', () => {
+  let f: Fixture;
+  let app: FastifyInstance;
+  before(async () => {
+    f = await fixture([M], {
+      shifts: [{ name: 'early', start: '06:00', end: '14:00', breaks: [{ start: '08:00', end: '08:15' }] }],
+      energy: { price: 0.2, tariff: [{ name: 'peak', start: '07:00', end: '20:00', price: 0.3 }] },
+    });
+    const hub: HubView = {
+      historian: f.historian,
+      kpi: f.service,
+      health: () => {
+        throw new Error('not used');
+      },
+      assetTree: async () => buildAssetTree({ enterprise: { id: 'acme' }, sites: [] }, await f.historian.listTags()),
+    } as unknown as HubView;
+    app = await buildApi(hub, { logger: log, version: 'test' });
+  });
+  after(async () => {
+    await app.close();
+    await f.close();
+  });
+
+  it('imports the CSV, reports bad rows by line number, keeps every accepted row', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/import',
+      headers: { 'content-type': 'text/csv' },
+      payload: CSV,
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    const body = r.json();
+    assert.equal(body.accepted, 23);
+    assert.equal(body.rejected, 6);
+    assert.deepEqual(
+      body.errors.map((e: { line: number }) => e.line),
+      [24, 25, 26, 27, 28, 29],
+    );
+    assert.match(body.errors[0].message, /unknown tag/);
+    assert.match(body.errors[1].message, /ISO 8601 with a zone/);
+    assert.match(body.errors[2].message, /not a number/);
+    assert.match(body.errors[3].message, /only a Bad status/);
+    assert.match(body.errors[4].message, /StatusCode/);
+    assert.match(body.errors[5].message, /3 or 4 columns/);
+    const state = await f.historian.getTag(`${M}/status/machine_state`);
+    const stored = await f.historian.raw({
+      tagKey: state?.key as number,
+      from: DAY0,
+      to: DAY0 + 86_400_000,
+      limit: 100,
+    });
+    assert.equal(stored.samples.length, 11);
+  });
+
+  it('yields the KPIs the formulas give by hand for the imported shift', async () => {
+    const r = await app.inject(`/api/v1/kpi/summary?asset=${M}&shift=2026-01-13/early`);
+    assert.equal(r.statusCode, 200, r.body);
+    const s = r.json();
+    assert.equal(s.shift, '2026-01-13/early');
+    assert.ok(close(s.kpis.availability, 405 / 465));
+    assert.ok(close(s.kpis.effectiveness, 320 / 405));
+    assert.ok(close(s.kpis.quality, 300 / 320));
+    assert.ok(close(s.kpis.oee, 300 / 465));
+    assert.ok(close(s.kpis.kwhPerGoodPart, 80 / 300));
+    assert.ok(close(s.kpis.energyCost, 23));
+    assert.equal(s.elements.pbtMs, 465 * MIN);
+    const series = (
+      await app.inject(`/api/v1/kpi/series?asset=acme/zurich&period=day&from=${t(0)}&to=${t(24)}`)
+    ).json();
+    assert.equal(series.rows.length, 1);
+    assert.ok(close(series.rows[0].kpis.oee, 300 / 465));
+    const csv = (await app.inject(`/api/v1/kpi/export?asset=acme/zurich&period=shift&from=${t(0)}&to=${t(24)}`)).body;
+    const [head, row] = csv.trim().split('\n');
+    const cols = (head as string).split(',');
+    const vals = (row as string).split(',');
+    assert.equal(vals[cols.indexOf('period')], '2026-01-13/early');
+    assert.ok(close(Number(vals[cols.indexOf('oee')]), 300 / 465));
+    const stops = (await app.inject(`/api/v1/kpi/stops?asset=${M}&day=2026-01-13`)).json().stops;
+    assert.equal(stops.length, 4);
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/kpi/stops/reason',
+      payload: { machine: M, start: stops[0].start, reason: 'minor.material' },
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    const pareto = (await app.inject(`/api/v1/kpi/pareto?asset=${M}&day=2026-01-13`)).json().rows;
+    assert.ok(pareto.some((p: { key: string }) => p.key === 'minor.material'));
+    const tl = (await app.inject(`/api/v1/kpi/timeline?machine=${M}&shift=2026-01-13/early`)).json();
+    assert.equal(tl.states.length, 9);
+    assert.equal(tl.states[1].reason, 'minor.material');
+    assert.ok(tl.parts.some((p: { kind?: string }) => p.kind === 'reset'));
+    assert.ok(tl.parts.some((p: { kind?: string }) => p.kind === 'rollover'));
+  });
+
+  it('exports history as CSV that imports again, and as Parquet that reads back', async () => {
+    const q = `asset=${M}&from=${t(0)}&to=${t(24)}`;
+    const csv = await app.inject(`/api/v1/history/dataset?${q}&format=csv`);
+    assert.equal(csv.statusCode, 200);
+    const lines = csv.body.trim().split('\n');
+    assert.equal(lines.length, 1 + 23);
+    const pq = await app.inject(`/api/v1/history/dataset?${q}&format=parquet`);
+    assert.equal(pq.statusCode, 200);
+    const buf = pq.rawPayload;
+    const rows = (await parquetReadObjects({
+      file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer,
+    })) as { tag: string; ts: Date; value: number | null; status: bigint; status_name: string }[];
+    assert.equal(rows.length, 23);
+    const gap = rows.find((r) => r.status_name === 'BadNoCommunication');
+    assert.ok(gap);
+    assert.equal(gap.value, null);
+    assert.equal(Number(gap.status), 0x80310000);
+    const first = rows.find((r) => r.tag === `${M}/status/machine_state`);
+    assert.equal(new Date(first?.ts as Date).toISOString(), t(5, 30));
+    assert.equal(first?.value, 3);
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/import',
+      headers: { 'content-type': 'text/csv' },
+      payload: csv.body.replace(/,[A-Za-z]+\n/g, '\n').replace(/status,status_name/, 'status'),
+    });
+    assert.equal(again.json().rejected, 0, JSON.stringify(again.json().errors));
+    const after = await app.inject(`/api/v1/history/dataset?${q}&format=csv`);
+    assert.equal(
+      after.body.trim().split('\n').length,
+      1 + 2 * 23,
+      'a re-import adds the rows again (history keeps duplicates)',
+    );
+  });
+});
