@@ -200,6 +200,10 @@ export class LiveHub {
       return;
     }
     for (const t of fresh) this.index(c, t.key);
+    for (const id of tags) {
+      const t = this.tagsById.get(id);
+      if (t) c.explicit.add(t.key);
+    }
     c.sendNow({
       type: 'subscribed',
       tags: fresh.map((t) => t.id),
@@ -228,20 +232,31 @@ export class LiveHub {
 
   /** @internal */
   unsubscribe(c: LiveClient, tags: readonly string[] | undefined, assets: readonly string[] | undefined): void {
-    const removed: number[] = [];
+    let removed: number[] = [];
     if (tags === undefined && assets === undefined) {
       removed.push(...c.keys);
       c.assets.clear();
+      c.explicit.clear();
     } else {
+      const candidates = new Set<number>();
       for (const id of tags ?? []) {
         const t = this.tagsById.get(id);
-        if (t && c.keys.has(t.key)) removed.push(t.key);
+        if (t && c.keys.has(t.key)) {
+          candidates.add(t.key);
+          c.explicit.delete(t.key);
+        }
       }
       for (const a of assets ?? []) {
         const prefix = a.replace(/\/+$/, '');
         c.assets.delete(prefix);
-        for (const t of this.tagsUnder(prefix)) if (c.keys.has(t.key)) removed.push(t.key);
+        for (const t of this.tagsUnder(prefix)) if (c.keys.has(t.key)) candidates.add(t.key);
       }
+      // A tag still wanted by name or under another subscribed asset stays.
+      removed = [...candidates].filter((k) => {
+        if (c.explicit.has(k)) return false;
+        const t = this.tagsByKey.get(k);
+        return !t || ![...c.assets].some((p) => t.assetPath === p || t.id.startsWith(`${p}/`));
+      });
     }
     for (const k of removed) this.unindex(c, k);
     c.sendNow({
@@ -287,6 +302,8 @@ export class LiveHub {
 /** One connected client: its subscriptions and its bounded queue (a ring buffer). */
 export class LiveClient {
   readonly keys = new Set<number>();
+  /** Keys subscribed by tag id (as opposed to through an asset). */
+  readonly explicit = new Set<number>();
   readonly assets = new Set<string>();
   private readonly ring: (LiveValue | undefined)[];
   private head = 0;

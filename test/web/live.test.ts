@@ -142,6 +142,22 @@ describe('live API (WebSocket /api/v1/live)', () => {
     ws.terminate();
   });
 
+  it('keeps a tag that is still wanted through an asset when its explicit subscription ends', async () => {
+    const ws = await app.injectWS('/api/v1/live');
+    const got = collect(ws);
+    ws.send(JSON.stringify({ type: 'subscribe', assets: ['acme/zurich/machining/line1/cnc2'] }));
+    ws.send(JSON.stringify({ type: 'subscribe', tags: [TAGS[2]?.id] }));
+    await waitFor('two answers', () => got.filter((m) => m.type === 'subscribed').length === 2);
+    ws.send(JSON.stringify({ type: 'unsubscribe', tags: [TAGS[2]?.id] }));
+    const un = await waitFor('unsubscribed', () => got.find((m) => m.type === 'unsubscribed'));
+    assert.deepEqual(un.tags, [], 'nothing removed: the asset subscription still covers the tag');
+    write([[keys[2] as number, 77]]);
+    await waitFor('the value', () =>
+      got.some((m) => m.type === 'values' && m.values?.some((v) => v.tag === TAGS[2]?.id && v.value === 77)),
+    );
+    ws.terminate();
+  });
+
   it('answers bad messages with an error naming the field', async () => {
     const ws = await app.injectWS('/api/v1/live');
     const got = collect(ws);
