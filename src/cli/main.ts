@@ -4,6 +4,7 @@ import { isGotthardError } from '../errors.js';
 import { VERSION } from '../hub/index.js';
 import { registerClientCommands } from './commands/client.js';
 import { registerConfig } from './commands/config.js';
+import { registerImportExport } from './commands/import.js';
 import { registerPdm } from './commands/pdm.js';
 import { registerPki } from './commands/pki.js';
 import { registerSim } from './commands/sim.js';
@@ -27,6 +28,7 @@ registerSim(program);
 registerClientCommands(program);
 registerPki(program);
 registerConfig(program);
+registerImportExport(program);
 registerPdm(program);
 
 try {

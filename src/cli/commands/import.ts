@@ -1,0 +1,195 @@
+import { createReadStream, createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Command } from 'commander';
+import { exportHistoryCsv, exportHistoryParquet, type ImportResult, importCsv } from '../../analytics/history/index.js';
+import { KpiStore } from '../../analytics/kpi/store.js';
+import { parseRange } from '../../api/time.js';
+import { loadConfigFile, validateConfig } from '../../config/index.js';
+import type { GotthardConfig } from '../../config/schema.js';
+import { GotthardError } from '../../errors.js';
+import { createSqliteHistorian, type Historian } from '../../historian/index.js';
+import type { TagRecord } from '../../model/tag.js';
+import { cliLogger } from '../log.js';
+
+interface Common {
+  config?: string;
+  dataDir?: string;
+  url?: string;
+}
+
+function configOf(o: Common): GotthardConfig {
+  const c = o.config ? loadConfigFile(o.config) : validateConfig({});
+  return o.dataDir ? validateConfig({ ...structuredClone(c), dataDir: o.dataDir }) : c;
+}
+
+async function withHistorian<T>(o: Common, fn: (h: Historian, c: GotthardConfig) => Promise<T>): Promise<T> {
+  const c = configOf(o);
+  const h = createSqliteHistorian({
+    path: c.historian.path ?? join(c.dataDir, 'historian.db'),
+    logger: cliLogger('warn').child({ component: 'historian' }),
+  });
+  await h.open();
+  try {
+    return await fn(h, c);
+  } finally {
+    await h.close();
+  }
+}
+
+function progressLine(total: number) {
+  let last = 0;
+  return (bytes: number, rows: number, rejected: number) => {
+    const now = Date.now();
+    if (now - last < 500 && bytes < total) return;
+    last = now;
+    const pct = total > 0 ? ` ${((100 * bytes) / total).toFixed(1)} %` : '';
+    process.stderr.write(`\rimport:${pct}  ${rows} rows accepted, ${rejected} rejected   `);
+  };
+}
+
+function report(
+  file: string,
+  r: Pick<ImportResult, 'accepted' | 'rejected' | 'lines'> & { errors: { line: number; message: string }[] },
+  json: boolean,
+): void {
+  process.stderr.write('\n');
+  if (json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
+  else {
+    for (const e of r.errors) process.stdout.write(`${file}:${e.line}: ${e.message}\n`);
+    if (r.rejected > r.errors.length)
+      process.stdout.write(`… and ${r.rejected - r.errors.length} more rejected rows\n`);
+    process.stdout.write(`${file}: ${r.accepted} rows imported, ${r.rejected} rejected (${r.lines} lines)\n`);
+  }
+  if (r.rejected > 0) process.exitCode = 1;
+}
+
+export function registerImportExport(program: Command): void {
+  program
+    .command('import')
+    .description('Load history of existing tags from CSV (tag id, source timestamp, value[, status] per line)')
+    .argument('<file>', 'CSV file; a header line is optional')
+    .option('-c, --config <file>', 'config file (for dataDir); the hub must not be running, or use --url')
+    .option('--data-dir <dir>', 'data folder (overrides config dataDir)')
+    .option('--url <url>', 'import through a running hub, e.g. http://127.0.0.1:8080')
+    .option('--max-errors <n>', 'list at most this many row errors', '1000')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, o: Common & { maxErrors: string; json?: boolean }) => {
+      const total = statSync(file).size;
+      const show = progressLine(total);
+      if (o.url) {
+        let sent = 0;
+        const counter = new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            sent += chunk.length;
+            show(sent, 0, 0);
+            done(null, chunk);
+          },
+        });
+        const body = Readable.toWeb(createReadStream(file).pipe(counter)) as ReadableStream;
+        const res = await fetch(`${o.url.replace(/\/$/, '')}/api/v1/import?maxErrors=${Number(o.maxErrors)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv' },
+          body,
+          duplex: 'half',
+        } as RequestInit);
+        const out = (await res.json()) as ImportResult & { error?: { message: string } };
+        if (!res.ok) throw new GotthardError('GT_BAD_REQUEST', `${o.url}: ${out.error?.message ?? res.statusText}`);
+        report(file, out, o.json === true);
+        return;
+      }
+      await withHistorian(o, async (h, c) => {
+        const r = await importCsv(h, createReadStream(file), {
+          maxErrors: Number(o.maxErrors),
+          progressEvery: 10_000,
+          onProgress: (p) => show(p.bytes, p.accepted, p.rejected),
+        });
+        // Stored KPI periods of the imported machines are recomputed on demand.
+        const store = new KpiStore(join(c.dataDir, 'kpi.db'));
+        for (const t of r.tags) store.invalidate(t.assetPath, t.from, Number.MAX_SAFE_INTEGER);
+        store.close();
+        report(file, r, o.json === true);
+      });
+    });
+
+  const exp = program.command('export').description('Export tag history (CSV, Parquet) or KPI tables (CSV)');
+  exp
+    .command('history')
+    .description('Raw history of tags over a range, as CSV (the import format) or Parquet')
+    .option('--tag <id...>', 'tag ids')
+    .option('--asset <path>', 'every tag at or below this asset')
+    .option('--from <time>', 'ISO 8601, epoch ms or now-7d', 'now-1d')
+    .option('--to <time>', 'ISO 8601, epoch ms or now', 'now')
+    .option('--format <f>', 'csv or parquet', 'csv')
+    .requiredOption('-o, --out <file>', 'output file')
+    .option('-c, --config <file>', 'config file (for dataDir)')
+    .option('--data-dir <dir>', 'data folder')
+    .option('--url <url>', 'export through a running hub, e.g. http://127.0.0.1:8080')
+    .action(
+      async (o: Common & { tag?: string[]; asset?: string; from: string; to: string; format: string; out: string }) => {
+        if (o.format !== 'csv' && o.format !== 'parquet') {
+          throw new GotthardError('GT_BAD_REQUEST', `--format "${o.format}": use csv or parquet`);
+        }
+        if (o.url) {
+          const q = new URLSearchParams({ from: o.from, to: o.to, format: o.format });
+          for (const t of o.tag ?? []) q.append('tag', t);
+          if (o.asset) q.set('asset', o.asset);
+          await download(`${o.url.replace(/\/$/, '')}/api/v1/history/dataset?${q}`, o.out);
+          return;
+        }
+        const { from, to } = parseRange(o.from, o.to);
+        await withHistorian(o, async (h) => {
+          const all = await h.listTags();
+          const tags: TagRecord[] = all.filter(
+            (t) =>
+              o.tag?.includes(t.id) ||
+              (o.asset !== undefined && (t.assetPath === o.asset || t.assetPath.startsWith(`${o.asset}/`))),
+          );
+          const unknown = (o.tag ?? []).filter((id) => !all.some((t) => t.id === id));
+          if (unknown.length > 0) throw new GotthardError('GT_TAG_NOT_FOUND', `unknown tag(s): ${unknown.join(', ')}`);
+          if (tags.length === 0) throw new GotthardError('GT_BAD_REQUEST', 'name the tags with --tag or --asset');
+          let rows: number;
+          if (o.format === 'parquet') {
+            const r = await exportHistoryParquet(h, tags, from, to);
+            writeFileSync(o.out, r.bytes);
+            rows = r.rows;
+          } else {
+            const out = createWriteStream(o.out);
+            rows = await exportHistoryCsv(h, tags, from, to, out);
+            await new Promise<void>((resolve, reject) =>
+              out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+            );
+          }
+          process.stderr.write(`${o.out}: ${rows} rows of ${tags.length} tag(s)\n`);
+        });
+      },
+    );
+  exp
+    .command('kpi')
+    .description('KPI table (one row per hour, shift, day, week or month) as CSV, from a running hub')
+    .option('--asset <path>', 'machine, line, area or site', '')
+    .option('--period <p>', 'hour, shift, day, week or month', 'shift')
+    .option('--from <time>', 'ISO 8601, epoch ms or now-7d', 'now-7d')
+    .option('--to <time>', 'ISO 8601, epoch ms or now', 'now')
+    .requiredOption('-o, --out <file>', 'output file')
+    .option('--url <url>', 'the hub', 'http://127.0.0.1:8080')
+    .action(async (o: { asset: string; period: string; from: string; to: string; out: string; url: string }) => {
+      const q = new URLSearchParams({ asset: o.asset, period: o.period, from: o.from, to: o.to });
+      await download(`${o.url.replace(/\/$/, '')}/api/v1/kpi/export?${q}`, o.out);
+    });
+}
+
+async function download(url: string, file: string): Promise<void> {
+  const res = await fetch(url);
+  if (!res.ok || res.body === null) {
+    const text = await res.text();
+    let msg = text;
+    try {
+      msg = (JSON.parse(text) as { error: { message: string } }).error.message;
+    } catch {}
+    throw new GotthardError('GT_BAD_REQUEST', `${url}: ${res.status} ${msg}`);
+  }
+  await pipeline(Readable.fromWeb(res.body as never), createWriteStream(file));
+  process.stderr.write(`${file}: written\n`);
+}
