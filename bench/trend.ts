@@ -1,0 +1,154 @@
+/**
+ * Dashboard benchmark: a 30-day trend of one 1 Hz tag (≈ 2.6 M stored values) through the HTTP route
+ * GET /api/v1/trend, downsampled to ≤ 2000 points (target < 300 ms), against reading every raw value
+ * (what a trend without server-side downsampling would have to move); and the dashboard's gzipped
+ * JavaScript bundle (target ≤ 400 KB).
+ *
+ *   node --import tsx bench/trend.ts
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { pino } from 'pino';
+import { buildApi } from '../src/api/index.js';
+import type { HubView } from '../src/api/types.js';
+import { DEFAULT_WEB_ROOT } from '../src/api/web.js';
+import { createSqliteHistorian } from '../src/historian/index.js';
+import { buildAssetTree } from '../src/model/assets.js';
+import { SampleBatch } from '../src/model/sample.js';
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  baseline?: number;
+  ratio?: number;
+}
+
+const T0 = Date.UTC(2026, 0, 1);
+const TAG = 'acme/zurich/machining/line1/cnc1/bearing/temperature';
+
+/** 30-day, 1 Hz trend via the HTTP route (median of 7), with the raw read as the baseline. */
+export async function benchTrend(opts: { days?: number } = {}): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'gt-bench-trend-'));
+  const log = pino({ level: 'silent' });
+  const historian = createSqliteHistorian({ path: join(dir, 'trend.db'), logger: log });
+  try {
+    await historian.open();
+    const [key] = await historian.register([
+      {
+        id: TAG,
+        assetPath: 'acme/zurich/machining/line1/cnc1',
+        name: 'Temperature',
+        dataType: 'Double',
+        unit: '°C',
+        lineage: { source: 'bench', endpoint: 'opc.tcp://bench:4840', nodeId: 'ns=1;s=T' },
+      },
+    ]);
+    const n = Math.round((opts.days ?? 30) * 86_400);
+    let level = 50;
+    let seed = 11;
+    const rnd = () => {
+      seed = (seed * 1_103_515_245 + 12_345) >>> 0;
+      return seed / 4_294_967_296;
+    };
+    let b = new SampleBatch(10_000);
+    for (let i = 0; i < n; i++) {
+      level += (rnd() - 0.5) * 0.4;
+      const ts = T0 + i * 1000;
+      b.push(key as number, ts, ts + 2, Math.round((level + (rnd() - 0.5) * 0.6) * 10) / 10, 0);
+      if (b.length === 10_000) {
+        historian.write(b);
+        b = new SampleBatch(10_000);
+        if (i % 1_000_000 < 10_000) await historian.flush();
+      }
+    }
+    historian.write(b);
+    await historian.sealNow();
+
+    const hub: HubView = {
+      historian,
+      health: () => ({
+        status: 'ok',
+        version: 'bench',
+        startedAt: T0,
+        sources: [],
+        historian: historian.stats(),
+        ingest: { valuesPerSecond: 0, totalValues: 0 },
+      }),
+      assetTree: async () => buildAssetTree({ enterprise: { id: 'acme' }, sites: [] }, await historian.listTags()),
+    };
+    const app = await buildApi(hub, { logger: log, version: 'bench', webRoot: false });
+    const url = `/api/v1/trend?tag=${TAG}&from=${T0}&to=${T0 + n * 1000}&maxPoints=2000`;
+    const times: number[] = [];
+    let points = 0;
+    for (let k = 0; k < 7; k++) {
+      const t = performance.now();
+      const r = await app.inject(url);
+      times.push(performance.now() - t);
+      if (r.statusCode !== 200) throw new Error(`trend route answered ${r.statusCode}: ${r.body}`);
+      points = (r.json() as { series: { t: number[] }[] }).series[0]?.t.length ?? 0;
+    }
+    await app.close();
+    if (points > 2000) throw new Error(`${points} points, more than the 2000 asked for`);
+    times.sort((a, c) => a - c);
+    const ms = times[3] as number;
+
+    // Baseline: every raw value of the range, as a trend without downsampling would need.
+    const t = performance.now();
+    let cursor: string | undefined;
+    let rows = 0;
+    do {
+      const page = await historian.raw({ tagKey: key as number, from: T0, to: T0 + n * 1000, limit: 100_000, cursor });
+      rows += page.samples.length;
+      cursor = page.next;
+    } while (cursor);
+    const rawMs = performance.now() - t;
+
+    return [
+      {
+        name: `trend via GET /api/v1/trend, ${(n / 1e6).toFixed(2)}M values (30 d at 1 Hz) → ${points} points (target < 300 ms)`,
+        value: Math.round(ms * 10) / 10,
+        unit: 'ms',
+        baseline: Math.round(rawMs),
+        ratio: Math.round((ms / rawMs) * 1000) / 1000,
+      },
+      { name: `trend raw read of the same ${rows} values (baseline)`, value: Math.round(rawMs), unit: 'ms' },
+    ];
+  } finally {
+    await historian.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Gzipped size of the dashboard's JavaScript (needs `npm run build` or `npm ci` first). */
+export function benchBundle(root = DEFAULT_WEB_ROOT): BenchResult[] {
+  const assets = join(root, 'assets');
+  if (!existsSync(assets)) return [];
+  const files = readdirSync(assets);
+  const gz = (ext: string) =>
+    files.filter((f) => f.endsWith(ext)).reduce((s, f) => s + gzipSync(readFileSync(join(assets, f))).length, 0);
+  return [
+    {
+      name: 'dashboard JavaScript bundle, gzipped (target ≤ 400 KB)',
+      value: Math.round(gz('.js') / 102.4) / 10,
+      unit: 'KB',
+    },
+    { name: 'dashboard CSS, gzipped', value: Math.round(gz('.css') / 102.4) / 10, unit: 'KB' },
+  ];
+}
+
+/** Everything the dashboard measures, for bench/run.ts. */
+export async function benchDashboard(): Promise<BenchResult[]> {
+  return [...(await benchTrend()), ...benchBundle()];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const r of await benchDashboard()) {
+    console.log(
+      `${r.name}: ${r.value} ${r.unit}${r.baseline !== undefined ? ` (baseline ${r.baseline}, ratio ${r.ratio})` : ''}`,
+    );
+  }
+}
