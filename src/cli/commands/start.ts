@@ -54,7 +54,8 @@ export function registerStart(program: Command): void {
         throw err;
       }
       process.stderr.write(
-        `\nGotthard is running. API: ${hub.address}/api/v1/health  OpenAPI: ${hub.address}/api/v1/openapi.json\n` +
+        `\nGotthard is running. Dashboard: ${hub.address}/\n` +
+          `API: ${hub.address}/api/v1/health  OpenAPI: ${hub.address}/api/v1/openapi.json\n` +
           (hub.demo ? `Demo plant: ${hub.demo.endpointUrl}\n` : '') +
           'Stop with Ctrl+C.\n\n',
       );
