@@ -12,6 +12,11 @@ export interface EmbeddedBroker {
   /** A per-process account for the hub's own clients; never written anywhere. */
   readonly internalUser: { username: string; password: string };
   clients(): number;
+  /**
+   * Drops a client's connection without a DISCONNECT, as a network failure would: the broker
+   * publishes its will (for a Sparkplug edge node, the NDEATH). Returns false for an unknown id.
+   */
+  dropClient(clientId: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -86,6 +91,14 @@ export async function startEmbeddedBroker(cfg: EmbeddedBrokerConfig, logger: Log
     port,
     internalUser,
     clients: () => aedes.connectedClients,
+    dropClient: (clientId) => {
+      const c = (aedes as unknown as { clients: Record<string, { conn: { destroy(): void } } | undefined> }).clients[
+        clientId
+      ];
+      if (!c) return false;
+      c.conn.destroy();
+      return true;
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
