@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kpiConfigSchema } from '../analytics/kpi/config.js';
 import { sourceConfigSchema } from '../sources/index.js';
-import { duration } from './types.js';
+import { duration, secret } from './types.js';
 
 const segment = z
   .string()
@@ -60,9 +60,28 @@ const retentionRuleSchema = z
   })
   .strict();
 
+const historianPostgresSchema = z
+  .object({
+    connectionString: secret(
+      'libpq connection URI of the historian database, e.g. `postgresql://gotthard:${PGPASSWORD}@db:5432/plant`.',
+    ),
+    schema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _, starting with a letter or _')
+      .default('gotthard')
+      .describe('Schema for the historian tables; created if missing. Central hubs sharing a store use the same one.'),
+    poolSize: z.number().int().min(1).max(100).default(4).describe('Connections in the pool.'),
+  })
+  .strict()
+  .describe('PostgreSQL historian (with `engine: postgres`); uses TimescaleDB when the extension is available.');
+
 export const historianSchema = z
   .object({
-    engine: z.enum(['sqlite']).default('sqlite').describe('Storage engine. `sqlite` is the embedded default.'),
+    engine: z
+      .enum(['sqlite', 'postgres'])
+      .default('sqlite')
+      .describe('Storage engine. `sqlite` is the embedded default; `postgres` writes to a shared PostgreSQL database.'),
+    postgres: historianPostgresSchema.optional(),
     path: z.string().optional().describe('Database file. Default: `<dataDir>/historian.db`.'),
     flushInterval: duration(
       'How often accepted values are made durable. After a crash at most this much is missing.',
@@ -73,8 +92,17 @@ export const historianSchema = z
       .describe('Retention per class of tag; applied in the background without blocking ingestion.'),
   })
   .strict()
+  .superRefine((h, ctx) => {
+    if (h.engine === 'postgres' && h.postgres === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['postgres'],
+        message: 'engine "postgres" needs historian.postgres.connectionString',
+      });
+    }
+  })
   .default({ engine: 'sqlite', flushInterval: 1000, retention: [{ class: 'default', maxAge: 365 * 86_400_000 }] })
-  .describe('The embedded historian (see docs/historian.md).');
+  .describe('The historian (see docs/historian.md).');
 
 export const httpSchema = z
   .object({

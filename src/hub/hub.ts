@@ -8,7 +8,7 @@ import { buildApi } from '../api/index.js';
 import type { HubHealth, HubView, ServerCertificate, SiteInfo } from '../api/types.js';
 import type { GotthardConfig } from '../config/schema.js';
 import { GotthardError } from '../errors.js';
-import { createSqliteHistorian, type Historian } from '../historian/index.js';
+import { createHistorian, type Historian } from '../historian/index.js';
 import { type AssetNode, buildAssetTree } from '../model/assets.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
@@ -80,13 +80,11 @@ export class Hub implements HubView {
   async start(): Promise<void> {
     const c = this.config;
     mkdirSync(c.dataDir, { recursive: true });
-    const historian = createSqliteHistorian({
-      path: c.historian.path ?? join(c.dataDir, 'historian.db'),
-      flushIntervalMs: c.historian.flushInterval,
+    const historian = createHistorian(c.historian, {
+      dataDir: c.dataDir,
       logger: this.log.child({ component: 'historian' }),
     });
     await historian.open();
-    historian.setRetention(c.historian.retention.map((r) => ({ class: r.class, maxAgeMs: r.maxAge })));
     this.historianImpl = historian;
     this.pipeline.addSink(historian);
     if (c.kpi.enabled) {
