@@ -394,23 +394,32 @@ export class KpiService {
         ? defs
         : this.periodDefs('day', tz, (defs[0] as PeriodDef).start, (defs[defs.length - 1] as PeriodDef).end);
     const liveDefs = baseDefs.filter((p) => p.start < Math.max(this.now(), from + 1));
-    const perMachine: { m: KpiMachine; rows: (PeriodDef & { elements: KpiElements })[]; q: Map<number, number> }[] = [];
+    const perMachine: { m: KpiMachine; rows: (PeriodDef & { elements: KpiElements })[]; q: Map<number, number>[] }[] =
+      [];
+    const first = defs[0] as PeriodDef;
+    const last = defs[defs.length - 1] as PeriodDef;
     for (const m of ms) {
       const rows = await this.periodsFor(m, base, liveDefs);
-      const q = new Map(
-        this.store
-          .quarters(m.asset, (defs[0] as PeriodDef).start, (defs[defs.length - 1] as PeriodDef).end)
-          .map((r) => [r.start, r.kwh]),
-      );
+      // Quarters of the whole range, dealt out to the periods in one sweep (both are in time order).
+      const q = defs.map(() => new Map<number, number>());
+      let k = 0;
+      for (const r of this.store.quarters(m.asset, first.start, last.end).sort((x, y) => x.start - y.start)) {
+        while (k < defs.length && (defs[k] as PeriodDef).end <= r.start) k++;
+        if (k < defs.length && (defs[k] as PeriodDef).start <= r.start) q[k]?.set(r.start, r.kwh);
+      }
       perMachine.push({ m, rows, q });
     }
     const closedBefore = this.closedBefore();
-    return defs.map((p) => {
-      const parts = perMachine.map(({ m, rows, q }) => {
+    const cursors = perMachine.map(() => 0);
+    return defs.map((p, i) => {
+      const parts = perMachine.map(({ m, rows, q }, j) => {
         const e = emptyElements();
-        for (const r of rows) if (r.start >= p.start && r.end <= p.end) addElements(e, r.elements);
-        const quarters = new Map<number, number>([...q].filter(([t]) => t >= p.start && t < p.end));
-        return { m, elements: e, quarters };
+        let c = cursors[j] as number;
+        while (c < rows.length && (rows[c] as PeriodDef).start < p.start) c++;
+        for (; c < rows.length && (rows[c] as PeriodDef).end <= p.end; c++)
+          addElements(e, (rows[c] as PeriodDef & { elements: KpiElements }).elements);
+        cursors[j] = c;
+        return { m, elements: e, quarters: q[i] as Map<number, number> };
       });
       const { elements, quarters } = this.combine(parts);
       return { ...p, closed: p.end <= closedBefore, ...this.figure(elements, quarters) };

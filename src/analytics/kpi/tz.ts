@@ -81,11 +81,29 @@ export function localTime(tz: string, utcMs: number): LocalTime {
   return out;
 }
 
-/** UTC offset of `tz` at `utcMs`, in ms (Europe/Zurich in summer: +7 200 000). Whole seconds. */
+const OFFSETS = new Map<string, Map<number, number>>();
+const QUARTER = 900_000;
+
+/**
+ * UTC offset of `tz` at `utcMs`, in ms (Europe/Zurich in summer: +7 200 000). Cached per quarter
+ * hour: offset changes of current time zones happen on quarter-hour boundaries.
+ */
 export function offsetMs(tz: string, utcMs: number): number {
-  const t = Math.floor(utcMs / 1000) * 1000;
-  const l = localTime(tz, t);
-  return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second) - t;
+  let cache = OFFSETS.get(tz);
+  if (cache === undefined) {
+    cache = new Map();
+    OFFSETS.set(tz, cache);
+  }
+  const q = Math.floor(utcMs / QUARTER);
+  let off = cache.get(q);
+  if (off === undefined) {
+    const t = q * QUARTER;
+    const l = localTime(tz, t);
+    off = Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second) - t;
+    if (cache.size > 200_000) cache.clear();
+    cache.set(q, off);
+  }
+  return off;
 }
 
 /**
@@ -110,8 +128,7 @@ export function localToUtc(tz: string, year: number, month: number, day: number,
 
 /** Local calendar date (year, month, day) of an instant, as a number of days since 1970-01-01. */
 export function localDayNumber(tz: string, utcMs: number): number {
-  const l = localTime(tz, utcMs);
-  return Date.UTC(l.year, l.month - 1, l.day) / 86_400_000;
+  return Math.floor((utcMs + offsetMs(tz, utcMs)) / 86_400_000);
 }
 
 /** Start (instant) of the local day with day number `dayNumber`. */
