@@ -1,0 +1,119 @@
+/**
+ * Ingest cost: the hub (OPC UA → pipeline → SQLite historian, a child process as in production)
+ * against a bare node-opcua client that only counts the same notifications, on the same load,
+ * alternating, several rounds; then capacity (no loss, no growing backlog) and memory by tag count.
+ */
+import type { BenchResult } from './historian.js';
+import { type HubRun, type Load, measure, startBare, startHub, startLoad } from './load.js';
+import { median, rssMb, sleep } from './proc.js';
+
+export interface IngestOptions {
+  dir: string;
+  rounds: number;
+  servers: number;
+  machinesPerServer: number;
+  updateIntervalMs: number;
+  warmMs: number;
+  windowMs: number;
+  log: (line: string) => void;
+}
+
+export interface IngestOutcome {
+  results: BenchResult[];
+  hubUsPerValue: number;
+}
+
+/** Values the servers offer per second, measured from the bare client (which keeps up). */
+export async function benchIngest(o: IngestOptions): Promise<IngestOutcome> {
+  const load = await startLoad(o.dir, o.servers, o.machinesPerServer, o.updateIntervalMs);
+  const results: BenchResult[] = [];
+  try {
+    const hub: number[] = [];
+    const bare: number[] = [];
+    const hubRates: number[] = [];
+    const bareRates: number[] = [];
+    let tags = 0;
+    let backlogMax = 0;
+    for (let r = 0; r < o.rounds; r++) {
+      const b = await startBare(o.dir, load);
+      try {
+        const w = await measure(b.pid, () => b.count(), o.warmMs, o.windowMs);
+        bare.push(w.usPerValue);
+        bareRates.push(w.rate);
+        o.log(`  round ${r + 1} bare client: ${w.usPerValue.toFixed(2)} µs/value at ${Math.round(w.rate)} values/s`);
+      } finally {
+        await b.stop();
+      }
+      const h = await startHub(o.dir, load);
+      try {
+        tags = (await h.health()).sources.reduce((n, s) => n + s.tags, 0);
+        const w = await measure(h.pid, async () => (await h.health()).ingest.totalValues, o.warmMs, o.windowMs);
+        const health = await h.health();
+        backlogMax = Math.max(backlogMax, health.historian.backlog);
+        hub.push(w.usPerValue);
+        hubRates.push(w.rate);
+        o.log(
+          `  round ${r + 1} hub: ${w.usPerValue.toFixed(2)} µs/value at ${Math.round(w.rate)} values/s, ${tags} tags, backlog ${health.historian.backlog}`,
+        );
+      } finally {
+        await h.stop();
+      }
+    }
+    const hubUs = median(hub);
+    const bareUs = median(bare);
+    const offered = median(bareRates);
+    const hubRate = median(hubRates);
+    results.push(
+      { name: 'ingest: load offered (bare client receives)', value: Math.round(offered), unit: 'values/s' },
+      { name: 'ingest: tags subscribed', value: tags, unit: 'tags' },
+      {
+        name: 'ingest: hub CPU per value (OPC UA → historian, stored)',
+        value: round(hubUs),
+        unit: 'µs/value',
+        baseline: round(bareUs),
+        ratio: round(hubUs / bareUs),
+      },
+      {
+        name: 'ingest: hub values received / offered (loss check)',
+        value: round(hubRate / offered),
+        unit: 'ratio',
+      },
+      {
+        name: 'ingest: implied capacity per core (1e6 / µs per value)',
+        value: Math.round(1e6 / hubUs),
+        unit: 'values/s',
+      },
+      { name: 'ingest: largest historian backlog seen', value: backlogMax, unit: 'values' },
+    );
+    return { results, hubUsPerValue: hubUs };
+  } finally {
+    await load.stop();
+  }
+}
+
+/** Hub RSS with `tags` tags subscribed (demo plants in scale mode, slow updates), after settling. */
+export async function benchMemory(
+  dir: string,
+  servers: number,
+  machinesPerServer: number,
+  log: (line: string) => void,
+): Promise<BenchResult> {
+  const load: Load = await startLoad(dir, servers, machinesPerServer, 5000);
+  let h: HubRun | undefined;
+  try {
+    const t0 = Date.now();
+    h = await startHub(dir, load);
+    const tags = (await h.health()).sources.reduce((n, s) => n + s.tags, 0);
+    await sleep(15_000);
+    const rss = rssMb(h.pid);
+    log(`  ${tags} tags: RSS ${rss.toFixed(0)} MB (connected after ${Math.round((Date.now() - t0) / 1000)} s)`);
+    return { name: `memory: hub RSS with ${tags} tags`, value: Math.round(rss), unit: 'MB' };
+  } finally {
+    await h?.stop();
+    await load.stop();
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

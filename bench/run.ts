@@ -1,0 +1,224 @@
+/**
+ * `npm run bench`: every benchmark, side by side with its baseline in the same run. Prints a table
+ * and writes bench/results.json (an array of { name, value, unit, baseline?, ratio? }, ratio =
+ * Gotthard's cost ÷ the peer's cost). See docs/benchmarks.md.
+ *
+ * Environment: BENCH_ONLY=ingest,nodered,memory,historian,startup (default all), BENCH_ROUNDS (3),
+ * BENCH_SERVERS (2), BENCH_MACHINES (per server, 1000), BENCH_INTERVAL (ms, 200),
+ * BENCH_HISTORIAN_SCALE (0.5), BENCH_MEMORY_100K=0 to skip the 100k-tag memory run.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchResult } from './historian.js';
+import { benchIngest, benchMemory } from './ingest.js';
+import { freePort, measure, ROOT, spawnNode, startHub, startLoad } from './load.js';
+import { ensureNodeRed, nodeRedCount, startNodeRed } from './nodered.js';
+import { median, sleep } from './proc.js';
+
+const env = process.env;
+const only = new Set((env.BENCH_ONLY ?? 'ingest,nodered,memory,historian,startup').split(','));
+const rounds = Number(env.BENCH_ROUNDS ?? 3);
+const servers = Number(env.BENCH_SERVERS ?? 2);
+const machines = Number(env.BENCH_MACHINES ?? 1000);
+const interval = Number(env.BENCH_INTERVAL ?? 200);
+
+const results: BenchResult[] = [];
+const notes: string[] = [];
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const dir = mkdtempSync(join(tmpdir(), 'gt-bench-'));
+const started = Date.now();
+
+function add(rs: BenchResult[]): void {
+  for (const r of rs) {
+    results.push(r);
+    log(
+      `  → ${r.name}: ${r.value} ${r.unit}${r.baseline !== undefined ? ` (baseline ${r.baseline}, ratio ${r.ratio})` : ''}`,
+    );
+  }
+}
+
+async function section(name: string, fn: () => Promise<void>): Promise<void> {
+  if (!only.has(name)) return;
+  log(`== ${name} (${Math.round((Date.now() - started) / 1000)} s)`);
+  try {
+    await fn();
+  } catch (err) {
+    const msg = `${name}: failed: ${(err as Error).message.split('\n')[0]}`;
+    notes.push(msg);
+    log(`  ${msg}`);
+  }
+}
+
+await section('ingest', async () => {
+  const out = await benchIngest({
+    dir,
+    rounds,
+    servers,
+    machinesPerServer: machines,
+    updateIntervalMs: interval,
+    warmMs: 8000,
+    windowMs: 15_000,
+    log,
+  });
+  add(out.results);
+});
+
+await section('nodered', async () => {
+  const why = ensureNodeRed(log);
+  if (why) {
+    notes.push(`nodered: skipped: ${why}`);
+    return;
+  }
+  const load = await startLoad(dir, servers, machines, interval);
+  try {
+    const lists: string[][] = [];
+    for (const [i, endpoint] of load.endpoints.entries()) {
+      const file = join(dir, `nodes-${i}.json`);
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          join(ROOT, 'bench/bare-client.ts'),
+          '--pki',
+          join(dir, 'bare-pki'),
+          '--list',
+          file,
+          endpoint,
+        ],
+        { cwd: ROOT, stdio: 'ignore', timeout: 300_000 },
+      );
+      lists.push(JSON.parse(readFileSync(file, 'utf8')) as string[]);
+    }
+    const nr: number[] = [];
+    const hub: number[] = [];
+    const nrRates: number[] = [];
+    const hubRates: number[] = [];
+    for (let r = 0; r < Math.max(2, rounds - 1); r++) {
+      const red = await startNodeRed(dir, load, lists);
+      try {
+        const w = await measure(red.pid, async () => (await nodeRedCount(red.url)).stored, 15_000, 15_000);
+        nr.push(w.usPerValue);
+        nrRates.push(w.rate);
+        log(`  round ${r + 1} Node-RED: ${w.usPerValue.toFixed(2)} µs/value stored at ${Math.round(w.rate)} values/s`);
+      } finally {
+        await red.stop();
+      }
+      const h = await startHub(dir, load);
+      try {
+        const w = await measure(h.pid, async () => (await h.health()).historian.persisted, 8000, 15_000);
+        hub.push(w.usPerValue);
+        hubRates.push(w.rate);
+        log(`  round ${r + 1} hub: ${w.usPerValue.toFixed(2)} µs/value stored at ${Math.round(w.rate)} values/s`);
+      } finally {
+        await h.stop();
+      }
+    }
+    const hubUs = median(hub);
+    const nrUs = median(nr);
+    add([
+      {
+        name: 'vs Node-RED: CPU per stored value (OPC UA → SQLite)',
+        value: round(hubUs),
+        unit: 'µs/value',
+        baseline: round(nrUs),
+        ratio: round(hubUs / nrUs),
+      },
+      {
+        name: 'vs Node-RED: values stored per second on the same load',
+        value: Math.round(median(hubRates)),
+        unit: 'values/s',
+        baseline: Math.round(median(nrRates)),
+      },
+    ]);
+  } finally {
+    await load.stop();
+  }
+});
+
+await section('memory', async () => {
+  add([await benchMemory(dir, 1, 1120, log)]);
+  if (env.BENCH_MEMORY_100K !== '0') add([await benchMemory(dir, 2, 2800, log)]);
+});
+
+await section('historian', async () => {
+  const { benchHistorian } = await import('./historian.js');
+  add(await benchHistorian({ scale: Number(env.BENCH_HISTORIAN_SCALE ?? 0.5), dir: join(dir, 'historian') }));
+  const pgFile = join(ROOT, 'bench/historian-pg.ts');
+  if (existsSync(pgFile)) {
+    const mod = (await import(pgFile)) as Record<string, unknown>;
+    const fn = Object.values(mod).find((v) => typeof v === 'function') as
+      | ((o: Record<string, unknown>) => Promise<BenchResult[]>)
+      | undefined;
+    if (fn) add(await fn({ scale: Number(env.BENCH_HISTORIAN_SCALE ?? 0.5) }));
+  } else {
+    notes.push('historian: PostgreSQL figures skipped: bench/historian-pg.ts is not there yet');
+  }
+  const trendFile = join(ROOT, 'bench/trend.ts');
+  if (existsSync(trendFile)) {
+    const mod = (await import(trendFile)) as Record<string, unknown>;
+    const fn = Object.values(mod).find((v) => typeof v === 'function') as
+      | ((o: Record<string, unknown>) => Promise<BenchResult[]>)
+      | undefined;
+    if (fn) add(await fn({}));
+  } else {
+    notes.push('historian: trend API figures skipped: bench/trend.ts is not there yet');
+  }
+});
+
+await section('startup', async () => {
+  const times: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const port = await freePort();
+    const data = join(dir, `startup-${r}`);
+    const t0 = Date.now();
+    const child = await spawnNode(
+      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'start', '--demo', '--data-dir', data, '--port', String(port)],
+      /./,
+    );
+    try {
+      for (;;) {
+        try {
+          const h = (await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()) as {
+            historian: { persisted: number };
+          };
+          if (h.historian.persisted > 0) break;
+        } catch {
+          // not listening yet
+        }
+        if (Date.now() - t0 > 120_000) throw new Error('no value stored within 120 s');
+        await sleep(50);
+      }
+      times.push(Date.now() - t0);
+      log(`  round ${r + 1}: ${Date.now() - t0} ms`);
+    } finally {
+      await child.stop();
+    }
+  }
+  add([{ name: 'start-up: process start to first stored value (--demo)', value: median(times), unit: 'ms' }]);
+});
+
+const cpu = cpus()[0]?.model ?? 'unknown';
+log('');
+log(
+  `Gotthard benchmarks — ${cpus().length} cores (${cpu}), node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s`,
+);
+const rows = results.map((r) => [
+  r.name,
+  `${r.value} ${r.unit}`,
+  r.baseline !== undefined ? `${r.baseline} ${r.unit}` : '',
+  r.ratio !== undefined ? String(r.ratio) : '',
+]);
+const head = ['figure', 'Gotthard', 'baseline', 'ratio'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ')} |`;
+process.stdout.write(`${line(head)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
+for (const n of notes) process.stdout.write(`note: ${n}\n`);
+writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+rmSync(dir, { recursive: true, force: true });
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
