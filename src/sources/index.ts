@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Source } from '../pipeline/types.js';
 import type { HubPki } from '../pki/index.js';
+import { createModbusSource, type ModbusSourceConfig, modbusSourceSchema } from './modbus/index.js';
+import { createMqttSource, type MqttSourceConfig, mqttSourceSchema } from './mqtt/index.js';
 import { type OpcuaSourceConfig, opcuaSourceSchema } from './opcua/config.js';
 import { createOpcuaSource } from './opcua/index.js';
 
@@ -28,12 +30,26 @@ export const SOURCE_KINDS = {
     schema: opcuaSourceSchema,
     create: (config, deps) => createOpcuaSource(config, deps),
   } satisfies SourceKind<OpcuaSourceConfig>,
+  mqtt: {
+    kind: 'mqtt',
+    schema: mqttSourceSchema,
+    create: (config, deps) => createMqttSource(config, { logger: deps.logger }),
+  } satisfies SourceKind<MqttSourceConfig>,
+  modbus: {
+    kind: 'modbus',
+    schema: modbusSourceSchema,
+    create: (config, deps) => createModbusSource(config, { logger: deps.logger }),
+  } satisfies SourceKind<ModbusSourceConfig>,
 } as const;
 
 export type SourceKindName = keyof typeof SOURCE_KINDS;
 
 /** The schema of `sources[]`: a union discriminated by `kind`, built from the registry. */
-export const sourceConfigSchema = z.discriminatedUnion('kind', [SOURCE_KINDS.opcua.schema]);
+export const sourceConfigSchema = z.discriminatedUnion('kind', [
+  SOURCE_KINDS.opcua.schema,
+  SOURCE_KINDS.mqtt.schema,
+  SOURCE_KINDS.modbus.schema,
+]);
 
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
 

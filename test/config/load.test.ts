@@ -56,6 +56,8 @@ describe('config loader', () => {
     assert.equal(c.historian.flushInterval, 500);
     assert.equal(c.historian.retention[0]?.maxAge, 90 * 86_400_000);
     const src = c.sources[0];
+    assert.equal(src?.kind, 'opcua');
+    if (src?.kind !== 'opcua') return;
     assert.equal(src?.securityMode, 'SignAndEncrypt');
     assert.equal(src?.securityPolicy, 'Basic256Sha256');
     assert.ok(Object.isFrozen(c) && Object.isFrozen(c.http) && Object.isFrozen(c.sources[0]));
@@ -134,7 +136,8 @@ describe('config loader', () => {
       '    assetPrefix: acme/zurich\n    identity: { type: username, username: op, password: "${PLC_PASSWORD}" }',
     );
     const c = loadConfigText(text, { env: { PLC_PASSWORD: 's3cret' } });
-    const id = c.sources[0]?.identity;
+    const s0 = c.sources[0];
+    const id = s0?.kind === 'opcua' ? s0.identity : undefined;
     assert.equal(id?.type === 'username' ? id.password : undefined, 's3cret');
     const e = configError(() => loadConfigText(text, { env: {}, fileName: 'g.yaml' }));
     assert.match(e.message, /sources\[0\]\.identity\.password: environment variable PLC_PASSWORD is not set/);

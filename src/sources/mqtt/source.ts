@@ -1,0 +1,543 @@
+import { hostname } from 'node:os';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { SampleBatch } from '../../model/sample.js';
+import { STATUS_BAD_NO_COMMUNICATION } from '../../model/status.js';
+import { type TagDataType, type TagDefinition, toSegment } from '../../model/tag.js';
+import type { ConnectionState, Source, SourceContext, SourceHealth } from '../../pipeline/types.js';
+import {
+  connectionTarget,
+  decodeSparkplug,
+  encodeSparkplug,
+  REBIRTH_METRIC,
+  redactUrl,
+  type UMetric,
+} from '../../uns/index.js';
+import type { MqttSourceConfig } from './config.js';
+import { parseJsonValue } from './json.js';
+import {
+  type MetricInfo,
+  metricSample,
+  metricStatus,
+  metricTagId,
+  metricUnit,
+  parseSparkplugTopic,
+  type SparkplugTopic,
+  toNumber,
+} from './sparkplug.js';
+
+export interface MqttSourceDeps {
+  logger: Logger;
+}
+
+/** One received value, before its tag has a key. */
+interface InboxRow {
+  tagId: string;
+  topic: string;
+  dataType: TagDataType;
+  unit: string | undefined;
+  sourceTs: number;
+  serverTs: number;
+  value: number;
+  text?: string | undefined;
+  status: number;
+}
+
+interface NodeState {
+  bdSeq?: number;
+  expectedSeq?: number;
+  /** device id ('' = the node itself) → alias → metric; also name → metric. */
+  devices: Map<string, { byAlias: Map<number, MetricInfo>; byName: Map<string, MetricInfo> }>;
+  lastRebirthRequest: number;
+}
+
+const SPB_TYPE: Partial<Record<UMetric['type'], TagDataType>> = {
+  Boolean: 'Boolean',
+  String: 'String',
+  Text: 'String',
+  UUID: 'String',
+  DateTime: 'DateTime',
+  Float: 'Float',
+  Double: 'Double',
+  Int8: 'Int',
+  Int16: 'Int',
+  Int32: 'Int',
+  Int64: 'Int',
+  UInt8: 'UInt',
+  UInt16: 'UInt',
+  UInt32: 'UInt',
+  UInt64: 'UInt',
+};
+
+const FLUSH_MS = 100;
+const REBIRTH_EVERY_MS = 5000;
+
+export function createMqttSource(config: MqttSourceConfig, deps: MqttSourceDeps): Source {
+  return new MqttSource(config, deps);
+}
+
+/**
+ * An MQTT subscription source for devices and edge hubs that already publish: JSON (topic = tag
+ * id) or Sparkplug B. Payloads are validated at the edge; a malformed message is counted, logged
+ * and reported as a `message.rejected` event (at most one event per 10 s) and never stops the others.
+ * Tags register on first sight (unit from the JSON payload or the Sparkplug birth).
+ *
+ * Central hubs: with `sharedGroup`, data topics are subscribed as `$share/<group>/<filter>` (MQTT 5
+ * and Mosquitto/EMQX/HiveMQ for 3.1.1), so each message goes to one hub of the group; Sparkplug
+ * births/deaths are subscribed unshared, so every hub knows every alias.
+ *
+ * mqtt.js owns reconnection (`reconnect.periodMs`); with `session: persistent` the broker queues
+ * QoS 1 messages while the hub is away. A lost connection writes BadNoCommunication gap markers.
+ */
+class MqttSource implements Source {
+  readonly kind = 'mqtt';
+  readonly name: string;
+  private ctx: SourceContext | undefined;
+  private readonly log: Logger;
+  private client: MqttClient | undefined;
+  private state: ConnectionState = 'disconnected';
+  private stopped = false;
+  private readonly keys = new Map<string, number>();
+  private readonly units = new Map<string, string | undefined>();
+  private inbox: InboxRow[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private readonly nodes = new Map<string, NodeState>();
+  private rejectedMessages = 0;
+  private rejectedSinceEvent = 0;
+  private lastRejectEventAt = 0;
+  private h = {
+    valuesReceived: 0,
+    lastValueAt: undefined as number | undefined,
+    connectedSince: undefined as number | undefined,
+    reconnects: 0,
+    lastError: undefined as string | undefined,
+  };
+
+  constructor(
+    readonly config: MqttSourceConfig,
+    deps: MqttSourceDeps,
+  ) {
+    this.name = config.name;
+    this.log = deps.logger;
+  }
+
+  private get gapMarkers(): boolean {
+    const g = this.config.gapMarkers;
+    return g === 'always' || (g === 'auto' && this.config.sharedGroup === undefined);
+  }
+
+  async start(ctx: SourceContext): Promise<void> {
+    this.ctx = ctx;
+    const c = this.config;
+    const target = connectionTarget(c.broker, `sources[${c.name}].broker`);
+    const options: IClientOptions = {
+      ...target.options,
+      clientId: c.clientId ?? `gotthard-${c.name}-${toSegment(hostname()) || 'hub'}`,
+      clean: c.session === 'clean',
+      reconnectPeriod: c.reconnect.periodMs,
+      connectTimeout: 10_000,
+      keepalive: 30,
+      protocolVersion: 4,
+      resubscribe: false,
+    };
+    this.state = 'connecting';
+    const client = mqtt.connect(target.url, options);
+    this.client = client;
+    client.on('connect', () => void this.onConnect(client));
+    client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.retain));
+    client.on('error', (err) => {
+      this.h.lastError = err.message;
+      this.log.debug({ err: err.message }, 'MQTT source connection error');
+    });
+    client.on('close', () => this.onClose());
+    this.flushTimer = setInterval(() => {
+      if (this.inbox.length > 0) void this.flush();
+    }, FLUSH_MS);
+    this.flushTimer.unref();
+  }
+
+  private async onConnect(client: MqttClient): Promise<void> {
+    const c = this.config;
+    const wasLost = this.state === 'reconnecting';
+    const filters = c.topics ?? (c.format === 'sparkplug' ? ['spBv1.0/#'] : ['#']);
+    const share = (f: string) => (c.sharedGroup ? `$share/${c.sharedGroup}/${f}` : f);
+    const subs: Record<string, { qos: 0 | 1 }> = {};
+    for (const f of filters) {
+      if (c.format === 'sparkplug' && c.sharedGroup) {
+        // Data is shared; births and deaths go to every hub so each one knows the aliases.
+        const group = f.split('/')[1] ?? '+';
+        for (const t of ['NBIRTH', 'DBIRTH', 'NDEATH', 'DDEATH']) subs[`spBv1.0/${group}/${t}/#`] = { qos: c.qos };
+        subs[share(`spBv1.0/${group}/NDATA/#`)] = { qos: c.qos };
+        subs[share(`spBv1.0/${group}/DDATA/#`)] = { qos: c.qos };
+      } else {
+        subs[share(f)] = { qos: c.qos };
+      }
+    }
+    try {
+      const granted = await client.subscribeAsync(subs);
+      const refused = granted.filter((g) => g.qos === 128);
+      if (refused.length > 0) {
+        this.h.lastError = `broker refused subscription(s): ${refused.map((g) => g.topic).join(', ')}`;
+        this.log.error(this.h.lastError);
+      }
+    } catch (err) {
+      this.h.lastError = `subscribe failed: ${(err as Error).message}`;
+      this.log.warn(this.h.lastError);
+      return;
+    }
+    this.state = 'connected';
+    this.h.connectedSince = Date.now();
+    if (wasLost) {
+      this.h.reconnects++;
+      this.ctx?.events.emit({
+        ts: Date.now(),
+        kind: 'connection.restored',
+        severity: 'info',
+        source: this.name,
+        message: `MQTT broker ${redactUrl(c.broker.url)} reconnected`,
+      });
+    }
+    this.log.info({ url: redactUrl(c.broker.url), topics: Object.keys(subs) }, 'MQTT source subscribed');
+    if (c.format === 'sparkplug') {
+      // Ask nodes we know for a rebirth: aliases may have changed while we were away.
+      for (const key of this.nodes.keys()) {
+        const [group, node] = key.split('/') as [string, string];
+        this.requestRebirth({ group, node, type: 'NCMD' }, 'reconnected');
+      }
+    }
+  }
+
+  private onClose(): void {
+    if (this.stopped) return;
+    if (this.state === 'connected') {
+      const ts = Date.now();
+      let marked = 0;
+      if (this.gapMarkers && this.keys.size > 0) {
+        const batch = new SampleBatch(this.keys.size);
+        for (const key of this.keys.values()) batch.push(key, ts, ts, Number.NaN, STATUS_BAD_NO_COMMUNICATION);
+        this.ctx?.sink.write(batch);
+        marked = batch.length;
+      }
+      const message = `MQTT broker ${redactUrl(this.config.broker.url)} lost; ${marked} tag(s) marked BadNoCommunication, reconnecting every ${this.config.reconnect.periodMs} ms`;
+      this.log.warn(message);
+      this.ctx?.events.emit({ ts, kind: 'connection.lost', severity: 'warning', source: this.name, message });
+      this.h.connectedSince = undefined;
+    }
+    this.state = 'reconnecting';
+  }
+
+  private reject(topic: string, reason: string): void {
+    this.rejectedMessages++;
+    this.rejectedSinceEvent++;
+    this.h.lastError = `${topic}: ${reason}`;
+    this.log.warn({ topic, reason }, 'MQTT message rejected');
+    const now = Date.now();
+    if (now - this.lastRejectEventAt >= 10_000) {
+      this.lastRejectEventAt = now;
+      this.ctx?.events.emit({
+        ts: now,
+        kind: 'message.rejected',
+        severity: 'warning',
+        source: this.name,
+        message: `${this.rejectedSinceEvent} MQTT message(s) rejected; last on ${topic}: ${reason}`,
+        details: { topic, reason, count: this.rejectedSinceEvent },
+      });
+      this.rejectedSinceEvent = 0;
+    }
+  }
+
+  private onMessage(topic: string, payload: Buffer, retained: boolean): void {
+    if (this.stopped) return;
+    try {
+      if (this.config.format === 'json') this.onJson(topic, payload, retained);
+      else this.onSparkplug(topic, payload);
+    } catch (err) {
+      this.reject(topic, err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private topicTagId(topic: string): string {
+    const prefix = this.config.topicPrefix;
+    let rest = topic;
+    if (prefix) {
+      if (!topic.startsWith(`${prefix}/`)) throw new Error(`topic is not below the prefix "${prefix}"`);
+      rest = topic.slice(prefix.length + 1);
+    }
+    const segs = rest.split('/').map((s) => toSegment(s));
+    if (segs.length < 2 || segs.some((s) => s.length === 0)) {
+      throw new Error('topic does not make a tag id (need at least two non-empty levels: asset/measurement)');
+    }
+    return segs.join('/');
+  }
+
+  private onJson(topic: string, payload: Buffer, _retained: boolean): void {
+    // An empty retained message clears a retained value; it is not a value.
+    if (payload.length === 0) return;
+    const tagId = this.topicTagId(topic);
+    const now = Date.now();
+    const p = parseJsonValue(payload, now);
+    const dataType: TagDataType = p.kind === 'boolean' ? 'Boolean' : p.kind === 'string' ? 'String' : 'Double';
+    this.push({
+      tagId,
+      topic,
+      dataType,
+      unit: p.unit,
+      sourceTs: p.sourceTs,
+      serverTs: p.serverTs,
+      value: typeof p.value === 'number' ? p.value : Number.NaN,
+      text: typeof p.value === 'string' ? p.value : undefined,
+      status: p.status,
+    });
+  }
+
+  private nodeState(t: SparkplugTopic): NodeState {
+    const key = `${t.group}/${t.node}`;
+    let s = this.nodes.get(key);
+    if (!s) {
+      s = { devices: new Map(), lastRebirthRequest: 0 };
+      this.nodes.set(key, s);
+    }
+    return s;
+  }
+
+  private requestRebirth(t: SparkplugTopic, why: string): void {
+    const s = this.nodeState(t);
+    const now = Date.now();
+    if (now - s.lastRebirthRequest < REBIRTH_EVERY_MS || !this.client?.connected) return;
+    s.lastRebirthRequest = now;
+    this.log.info({ group: t.group, node: t.node, why }, 'requesting Sparkplug rebirth');
+    const payload = encodeSparkplug({
+      timestamp: now,
+      metrics: [{ name: REBIRTH_METRIC, type: 'Boolean', value: true }],
+    });
+    this.client.publish(`spBv1.0/${t.group}/NCMD/${t.node}`, Buffer.from(payload), { qos: 0 });
+  }
+
+  private onSparkplug(topic: string, payload: Buffer): void {
+    const t = parseSparkplugTopic(topic);
+    if (!t) throw new Error('not a spBv1.0 topic (spBv1.0/<group>/<type>/<node>[/<device>])');
+    if (t.type === 'STATE' || t.type === 'NCMD' || t.type === 'DCMD') return;
+    let p: ReturnType<typeof decodeSparkplug>;
+    try {
+      p = decodeSparkplug(payload);
+    } catch (err) {
+      throw new Error(`not a Sparkplug B payload: ${(err as Error).message}`);
+    }
+    const node = this.nodeState(t);
+    const seq = p.seq === undefined || p.seq === null ? undefined : toNumber(p.seq);
+    const now = Date.now();
+    const payloadTs = p.timestamp === undefined || p.timestamp === null ? now : toNumber(p.timestamp);
+    const metrics = p.metrics ?? [];
+    const deviceKey = t.device ?? '';
+
+    if (t.type === 'NDEATH' || t.type === 'DDEATH') {
+      if (t.type === 'NDEATH') {
+        const bd = metrics.find((m) => m.name === 'bdSeq');
+        if (bd && node.bdSeq !== undefined && toNumber(bd.value) !== node.bdSeq) return; // a stale will
+      }
+      const devices =
+        t.type === 'NDEATH' ? [...node.devices.values()] : [node.devices.get(deviceKey)].filter((d) => d !== undefined);
+      if (this.gapMarkers) {
+        for (const d of devices) {
+          for (const m of d.byName.values()) {
+            this.push({
+              tagId: m.tagId,
+              topic,
+              dataType: SPB_TYPE[m.type] ?? 'Double',
+              unit: m.unit,
+              sourceTs: payloadTs,
+              serverTs: now,
+              value: Number.NaN,
+              status: STATUS_BAD_NO_COMMUNICATION,
+            });
+          }
+        }
+      }
+      if (t.type === 'NDEATH') {
+        node.devices.clear();
+        node.expectedSeq = undefined;
+      } else node.devices.delete(deviceKey);
+      return;
+    }
+
+    // Sequence check (Sparkplug B: one seq counter per edge node, 0–255). Shared subscriptions
+    // split the stream across hubs, so only births are checked there.
+    if (seq !== undefined && !this.config.sharedGroup && t.type !== 'NBIRTH') {
+      if (node.expectedSeq !== undefined && seq !== node.expectedSeq) {
+        this.log.warn(
+          { group: t.group, node: t.node, expected: node.expectedSeq, got: seq },
+          'Sparkplug seq gap: messages lost',
+        );
+        this.requestRebirth(t, 'seq gap');
+      }
+    }
+    if (seq !== undefined) node.expectedSeq = (seq + 1) % 256;
+
+    const isBirth = t.type === 'NBIRTH' || t.type === 'DBIRTH';
+    if (t.type === 'NBIRTH') {
+      node.devices.clear();
+      const bd = metrics.find((m) => m.name === 'bdSeq');
+      node.bdSeq = bd ? toNumber(bd.value) : undefined;
+    }
+    if (isBirth) node.devices.set(deviceKey, { byAlias: new Map(), byName: new Map() });
+    const device = node.devices.get(deviceKey);
+    if (!device) {
+      this.requestRebirth(t, `${t.type} before a birth`);
+      throw new Error(`${t.type} for ${t.device ?? t.node} without a birth certificate; rebirth requested`);
+    }
+    let unknown = 0;
+    for (const m of metrics) {
+      if (m.name === 'bdSeq' || m.name?.startsWith('Node Control/') || m.name?.startsWith('Properties/')) continue;
+      let info: MetricInfo | undefined;
+      if (isBirth) {
+        const tagId = metricTagId(t, m);
+        if (!tagId) {
+          this.reject(topic, `metric "${m.name ?? m.alias}" does not make a tag id`);
+          continue;
+        }
+        info = { tagId, type: m.type, unit: metricUnit(m) };
+        if (m.alias !== undefined && m.alias !== null) device.byAlias.set(toNumber(m.alias), info);
+        if (m.name) device.byName.set(m.name, info);
+        if (m.value === null || m.value === undefined) continue; // announced, no value yet
+      } else {
+        info =
+          m.alias !== undefined && m.alias !== null
+            ? device.byAlias.get(toNumber(m.alias))
+            : m.name
+              ? device.byName.get(m.name)
+              : undefined;
+        if (!info) {
+          unknown++;
+          continue;
+        }
+      }
+      try {
+        const s = metricSample(m, info.type);
+        this.push({
+          tagId: info.tagId,
+          topic,
+          dataType: SPB_TYPE[info.type] ?? 'Double',
+          unit: info.unit,
+          sourceTs: m.timestamp === undefined || m.timestamp === null ? payloadTs : toNumber(m.timestamp),
+          serverTs: now,
+          value: s.value,
+          text: s.text,
+          status: metricStatus(m),
+        });
+      } catch (err) {
+        this.reject(topic, `metric ${info.tagId}: ${(err as Error).message}`);
+      }
+    }
+    if (unknown > 0) {
+      this.requestRebirth(t, 'unknown alias');
+      throw new Error(`${unknown} metric(s) with an alias or name the birth did not announce; rebirth requested`);
+    }
+  }
+
+  private push(r: InboxRow): void {
+    this.inbox.push(r);
+    this.h.valuesReceived++;
+    this.h.lastValueAt = r.serverTs;
+    if (this.inbox.length >= 5000) void this.flush();
+  }
+
+  private flush(): Promise<void> {
+    this.flushing = this.flushing
+      .then(() => this.doFlush())
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'MQTT source flush failed');
+      });
+    return this.flushing;
+  }
+
+  private async doFlush(): Promise<void> {
+    const ctx = this.ctx;
+    if (!ctx || this.inbox.length === 0) return;
+    const rows = this.inbox;
+    this.inbox = [];
+    const defs = new Map<string, TagDefinition>();
+    for (const r of rows) {
+      const known = this.keys.has(r.tagId);
+      const unitChanged = r.unit !== undefined && this.units.get(r.tagId) !== r.unit;
+      if ((!known || unitChanged) && !defs.has(r.tagId)) defs.set(r.tagId, this.tagDef(r));
+    }
+    if (defs.size > 0) {
+      const list = [...defs.values()];
+      try {
+        const keys = await ctx.catalog.register(list);
+        list.forEach((d, i) => {
+          this.keys.set(d.id, keys[i] as number);
+          this.units.set(d.id, d.unit);
+        });
+      } catch (err) {
+        this.log.error({ err, tags: list.length }, 'tag registration failed; their values are dropped');
+        ctx.events.emit({
+          ts: Date.now(),
+          kind: 'tag.rejected',
+          severity: 'error',
+          source: this.name,
+          message: `${list.length} tag(s) could not be registered: ${(err as Error).message}`,
+        });
+      }
+    }
+    const batch = new SampleBatch(rows.length);
+    for (const r of rows) {
+      const key = this.keys.get(r.tagId);
+      if (key === undefined) continue;
+      if (r.text !== undefined) batch.pushText(key, r.sourceTs, r.serverTs, r.text, r.status);
+      else batch.push(key, r.sourceTs, r.serverTs, r.value, r.status);
+    }
+    if (batch.length > 0) ctx.sink.write(batch);
+  }
+
+  private tagDef(r: InboxRow): TagDefinition {
+    const segs = r.tagId.split('/');
+    const depth = Math.min(this.config.assetDepth, segs.length - 1);
+    return {
+      id: r.tagId,
+      assetPath: segs.slice(0, depth).join('/'),
+      name: segs.slice(depth).join('/'),
+      dataType: r.dataType,
+      unit: r.unit ?? this.units.get(r.tagId),
+      lineage: { source: this.name, endpoint: redactUrl(this.config.broker.url), nodeId: r.topic },
+      ...(this.config.retentionClass ? { retentionClass: this.config.retentionClass } : {}),
+    };
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      await Promise.race([client.endAsync(), new Promise((r) => setTimeout(r, 1000).unref())]).catch(() => undefined);
+      client.end(true);
+    }
+    // What was received is handed on, not lost.
+    await this.flush();
+    this.state = 'stopped';
+  }
+
+  health(): SourceHealth {
+    const c = this.config;
+    const tls = /^(mqtts|wss):/.test(c.broker.url);
+    return {
+      name: this.name,
+      kind: this.kind,
+      endpoint: redactUrl(c.broker.url),
+      state: this.state,
+      securityMode: tls ? 'TLS' : 'None',
+      securityPolicy: c.broker.certFile ? 'ClientCertificate' : c.broker.username ? 'UserName' : 'Anonymous',
+      tags: this.keys.size,
+      rejectedTags: this.rejectedMessages,
+      monitoredItems: (c.topics ?? ['#']).length,
+      valuesReceived: this.h.valuesReceived,
+      lastValueAt: this.h.lastValueAt,
+      connectedSince: this.h.connectedSince,
+      reconnects: this.h.reconnects,
+      lastError: this.h.lastError,
+    };
+  }
+}
