@@ -69,7 +69,17 @@ export function appendDataValue(batch: SampleBatch, key: number, dv: DataValue, 
 
 function toJson(x: unknown): string {
   try {
-    return JSON.stringify(x, (_k, val) => (typeof val === 'bigint' ? val.toString() : val)) ?? '';
+    // node-opcua decodes numeric arrays as typed arrays (Float64Array…), which JSON.stringify
+    // would write as {"0":…,"1":…}; they are written as JSON arrays
+    return (
+      JSON.stringify(x, (_k, val) =>
+        typeof val === 'bigint'
+          ? val.toString()
+          : ArrayBuffer.isView(val) && !(val instanceof DataView)
+            ? Array.from(val as unknown as ArrayLike<number>)
+            : val,
+      ) ?? ''
+    );
   } catch {
     return String(x);
   }
