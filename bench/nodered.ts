@@ -152,7 +152,7 @@ export async function startNodeRed(dir: string, load: Load, nodeLists: string[][
   writeFileSync(join(user, 'flows.json'), JSON.stringify(flows));
   writeFileSync(
     join(user, 'settings.js'),
-    `module.exports = { uiPort: ${port}, uiHost: '127.0.0.1', flowFile: 'flows.json', userDir: ${JSON.stringify(user)}, logging: { console: { level: 'warn' } }, editorTheme: { tours: false } };\n`,
+    `module.exports = { uiPort: ${port}, uiHost: '127.0.0.1', flowFile: 'flows.json', userDir: ${JSON.stringify(user)}, logging: { console: { level: 'info' } }, editorTheme: { tours: false } };\n`,
   );
   const child = await spawnNode(
     [RED, '--userDir', user, '--settings', join(user, 'settings.js')],
