@@ -199,9 +199,14 @@ class ModbusSource implements Source {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       const started = Date.now();
-      this.polling = this.poll().finally(() => {
-        if (this.client) this.schedule(Math.max(0, this.config.pollInterval - (Date.now() - started)));
-      });
+      this.polling = this.poll()
+        .catch((err: unknown) => {
+          this.h.lastError = err instanceof Error ? err.message : String(err);
+          this.log.error({ err }, 'Modbus poll failed');
+        })
+        .finally(() => {
+          if (this.client) this.schedule(Math.max(0, this.config.pollInterval - (Date.now() - started)));
+        });
     }, delayMs);
     this.timer.unref();
   }
@@ -240,6 +245,14 @@ class ModbusSource implements Source {
           'Modbus read failed',
         );
         if (this.stopped || !this.client) return;
+      }
+      const got = words ? words.length / 2 : bits ? bits.length : block.count;
+      if (status === 0 && got < block.count) {
+        // Some servers answer a read past their table with fewer registers instead of exception 2.
+        status = STATUS_BAD_DEVICE_FAILURE;
+        this.h.failedReads++;
+        this.h.lastError = `${block.area} ${block.start}+${block.count}: the server returned ${got} of ${block.count} (check the register map)`;
+        this.log.warn({ area: block.area, start: block.start, count: block.count, got }, 'short Modbus response');
       }
       const ts = Date.now();
       for (const { reg, index } of block.items) {
