@@ -1,6 +1,7 @@
 import type { KpiService } from '../analytics/kpi/service.js';
 import type { Historian, HistorianStats } from '../historian/types.js';
 import type { AssetNode } from '../model/assets.js';
+import type { SinkHealth } from '../pipeline/outbox/index.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { SourceHealth } from '../pipeline/types.js';
 
@@ -11,6 +12,8 @@ export interface HubHealth {
   sources: SourceHealth[];
   historian: HistorianStats;
   ingest: { valuesPerSecond: number; totalValues: number };
+  /** Outbound sinks with store-and-forward (the UNS publisher): connection and visible backlog. */
+  sinks?: SinkHealth[];
 }
 
 /** What the HTTP API needs from the running hub: a narrow door, so routes hold no state of their own. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { kpiConfigSchema } from '../analytics/kpi/config.js';
 import { sourceConfigSchema } from '../sources/index.js';
+import { unsSchema } from '../uns/config.js';
 import { duration, secret } from './types.js';
 
 const segment = z
@@ -168,6 +169,7 @@ export const configSchema = z
     historian: historianSchema,
     sources: z.array(sourceConfigSchema).default([]).describe('Connections to the shop floor, e.g. OPC UA servers.'),
     demo: demoSchema.describe('Settings of the built-in demo plant, used by `gotthard start --demo`.'),
+    uns: unsSchema.optional(),
     kpi: kpiConfigSchema.prefault({}),
   })
   .strict()

@@ -15,6 +15,7 @@ import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
 import { type HubPki, openPki } from '../pki/index.js';
 import { type DemoPlant, startDemoPlant } from '../sim/index.js';
 import { createSource, sourceConfigSchema } from '../sources/index.js';
+import { brokerTarget, type EmbeddedBroker, startEmbeddedBroker, UnsPublisher } from '../uns/index.js';
 import { demoSourceConfig } from './demo.js';
 
 export const VERSION: string = (
@@ -48,6 +49,8 @@ export class Hub implements HubView {
   private demoPlant: DemoPlant | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
   private kpiImpl: KpiService | undefined;
+  private mqttBroker: EmbeddedBroker | undefined;
+  private uns: UnsPublisher | undefined;
   private stopping: Promise<void> | undefined;
   private readonly log: Logger;
 
@@ -96,6 +99,8 @@ export class Hub implements HubView {
         logger: this.log.child({ component: 'kpi' }),
       });
     }
+
+    if (c.uns) await this.startUns(c.uns, historian);
 
     this.pkiImpl = await openPki({
       dir: c.pki.dir ?? join(c.dataDir, 'pki'),
@@ -151,6 +156,33 @@ export class Hub implements HubView {
     this.kpiImpl?.start();
   }
 
+  /** The unified namespace: the embedded broker when configured, and the publisher as a pipeline sink. */
+  private async startUns(u: NonNullable<GotthardConfig['uns']>, historian: Historian): Promise<void> {
+    const c = this.config;
+    if (u.broker.mode === 'embedded') {
+      this.mqttBroker = await startEmbeddedBroker(u.broker, this.log.child({ component: 'mqtt-broker' }));
+    }
+    const nodeId =
+      u.nodeId ??
+      (hostname()
+        .replace(/[^a-zA-Z0-9_.-]+/g, '-')
+        .replace(/^[^a-zA-Z0-9]+/, '') ||
+        'gotthard');
+    const site = c.assets.sites.length === 1 ? c.assets.sites[0]?.id : undefined;
+    this.uns = new UnsPublisher({
+      config: u,
+      nodeId: u.sparkplug.edgeNodeId ?? nodeId,
+      groupId: u.sparkplug.groupId ?? (site ? `${c.assets.enterprise.id}-${site}` : c.assets.enterprise.id),
+      target: brokerTarget(u.broker, this.mqttBroker, 'uns.broker'),
+      outboxPath: u.outbox.path ?? join(c.dataDir, 'outbox', 'uns.db'),
+      tags: historian,
+      events: { emit: (e) => this.onEvent(e) },
+      logger: this.log.child({ component: 'uns' }),
+    });
+    await this.uns.start();
+    this.pipeline.addSink(this.uns);
+  }
+
   private onEvent(e: HubEvent): void {
     const level = e.severity === 'error' ? 'error' : e.severity === 'warning' ? 'warn' : 'info';
     this.log[level]({ event: e.kind, source: e.source, ...e.details }, e.message);
@@ -167,6 +199,7 @@ export class Hub implements HubView {
       sources,
       historian: this.historian.stats(),
       ingest: { valuesPerSecond: Math.round(this.pipeline.meter.rate()), totalValues: this.pipeline.meter.total },
+      sinks: this.uns ? [this.uns.health()] : [],
     };
   }
 
@@ -230,6 +263,7 @@ export class Hub implements HubView {
     );
     // The historian is flushed even when a source hung: what was accepted must not be lost.
     await this.pipeline.close().catch((err: unknown) => this.log.error({ err }, 'historian close failed'));
+    await within(this.mqttBroker?.stop() ?? Promise.resolve(), 'mqtt broker');
     await within(this.api?.close() ?? Promise.resolve(), 'api');
     await within(this.demoPlant?.stop() ?? Promise.resolve(), 'demo plant');
     await within(this.pkiImpl?.close() ?? Promise.resolve(), 'pki');

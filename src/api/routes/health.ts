@@ -21,6 +21,25 @@ const HealthReply = Type.Object({
     valuesPerSecond: Type.Number({ description: 'Average over the last 9 s.' }),
     totalValues: Type.Number(),
   }),
+  sinks: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      kind: Type.String({ description: '`mqtt-json` or `mqtt-sparkplug`.' }),
+      target: Type.String({ description: 'Broker URL, without credentials.' }),
+      state: Type.Union([Type.Literal('connected'), Type.Literal('disconnected'), Type.Literal('stopped')]),
+      queued: Type.Number({ description: 'Values in the store-and-forward outbox, waiting for the broker.' }),
+      maxRows: Type.Number({ description: 'The outbox bound.' }),
+      overflow: Type.String({ description: 'Policy at the bound: `dropOldest` or `dropNewest`.' }),
+      appended: Type.Number(),
+      delivered: Type.Number({ description: 'Values the broker acknowledged since start.' }),
+      dropped: Type.Number({ description: 'Values discarded by the overflow policy since start.' }),
+      oldestSourceTs: Type.Optional(Type.String()),
+      diskBytes: Type.Number(),
+      lastDeliveredAt: Type.Optional(Type.String()),
+      lastError: Type.Optional(Type.String()),
+    }),
+    { description: 'Outbound sinks with store-and-forward (the UNS publisher).' },
+  ),
 });
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app, { hub }) => {
@@ -50,6 +69,11 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (
           lastFlushAt: h.historian.lastFlushAt === undefined ? undefined : iso(h.historian.lastFlushAt),
         },
         ingest: h.ingest,
+        sinks: (h.sinks ?? []).map((k) => ({
+          ...k,
+          oldestSourceTs: k.oldestSourceTs === undefined ? undefined : iso(k.oldestSourceTs),
+          lastDeliveredAt: k.lastDeliveredAt === undefined ? undefined : iso(k.lastDeliveredAt),
+        })),
       };
     },
   );
