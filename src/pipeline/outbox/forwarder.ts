@@ -103,7 +103,7 @@ export class Forwarder {
             // Still "connected" but the peer refused: wait a little rather than spin.
             await new Promise<void>((resolve) => {
               this.wake = resolve;
-              setTimeout(resolve, this.opts.retryDelayMs ?? 1000).unref();
+              setTimeout(resolve, this.opts.retryDelayMs ?? 1000);
             });
             this.wake = undefined;
           }
