@@ -267,21 +267,40 @@ export class PostgresHistorian implements Historian {
     return this.pool;
   }
 
+  /** A query with sorts of ~100k rows: run with enough `work_mem` to sort in memory. */
+  private async readSorting(sql: string, params: unknown[]): Promise<pg.QueryResult> {
+    const pool = this.requirePool();
+    try {
+      return await inTransaction(pool, async (c) => {
+        // In-memory sorts; no JIT: compiling costs ~0.4 s here and the query runs in ~0.1 s.
+        await c.query(`SET LOCAL work_mem = '64MB'`);
+        await c.query('SET LOCAL jit = off');
+        return c.query(sql, params);
+      });
+    } catch (err) {
+      throw this.notConnected(err);
+    }
+  }
+
   /** One query; a lost or refused connection becomes GT_NOT_CONNECTED (the API answers 503). */
   private async read(sql: string, params?: unknown[]): Promise<pg.QueryResult> {
     const pool = this.requirePool();
     try {
       return await pool.query(sql, params);
     } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) throw err;
-      throw new GotthardError(
-        'GT_NOT_CONNECTED',
-        `historian: PostgreSQL at ${this.where()} is unreachable: ${(err as Error).message}`,
-        undefined,
-        { cause: err },
-      );
+      throw this.notConnected(err);
     }
+  }
+
+  private notConnected(err: unknown): unknown {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return err;
+    return new GotthardError(
+      'GT_NOT_CONNECTED',
+      `historian: PostgreSQL at ${this.where()} is unreachable: ${(err as Error).message}`,
+      undefined,
+      { cause: err },
+    );
   }
 
   // ---- Sink ---------------------------------------------------------------------------------------
@@ -758,49 +777,17 @@ export class PostgresHistorian implements Historian {
     }
     const plan = planPieces(q.from, q.to, q.bucketMs);
     const s = this.s;
-    const r = await this.read(
-      `WITH pieces AS (
-        SELECT t_start, t_end, n_good, n_bad, vmin, vmax, vsum, first, first_ts, last, last_ts, integral, dur, tail
-        FROM ${s}.sample_1m
-        WHERE tag_key = $1 AND minute >= to_timestamp($5::float8 / 1000) AND minute < to_timestamp($6::float8 / 1000)
-          AND ${msOf('minute')} <> ALL($9::float8[])
-        UNION ALL
-        SELECT ms, ms, (g AND value IS NOT NULL)::int, (NOT g)::int, gv, gv, gv, gv,
-          CASE WHEN gv IS NULL THEN NULL ELSE ms END, gv, CASE WHEN gv IS NULL THEN NULL ELSE ms END, 0, 0, gv
-        FROM (
-          SELECT ${msOf('x.ts')} AS ms, x.value, g, CASE WHEN g THEN x.value END AS gv
-          FROM unnest($7::float8[], $8::float8[]) AS rg(lo, hi)
-          CROSS JOIN LATERAL (
-            SELECT ts, value, (status & ${GOOD_MASK}) = 0 AS g FROM ${s}.sample
-            WHERE tag_key = $1 AND ts >= to_timestamp(rg.lo / 1000) AND ts < to_timestamp(rg.hi / 1000)
-          ) x
-        ) raw
-      ), w AS (
-        SELECT *, floor((t_start - $2::float8) / $4::float8) AS b, lead(t_start) OVER (ORDER BY t_start) AS nxt FROM pieces
-      ), w2 AS (
-        SELECT *, CASE WHEN tail IS NULL THEN 0 ELSE greatest(
-          least(coalesce(nxt, $3::float8), $2::float8 + (b + 1) * $4::float8, $3::float8) - t_end, 0) END AS tdt
-        FROM w
-      )
-      SELECT b::int AS b, sum(n_good)::int AS count, sum(n_bad)::int AS bad, min(vmin) AS min, max(vmax) AS max,
-        sum(vsum) AS sum,
-        (array_agg(first ORDER BY t_start) FILTER (WHERE first_ts IS NOT NULL))[1] AS first, min(first_ts) AS first_ts,
-        (array_agg(last ORDER BY t_start DESC) FILTER (WHERE last_ts IS NOT NULL))[1] AS last, max(last_ts) AS last_ts,
-        sum(integral) + coalesce(sum(tail * tdt) FILTER (WHERE tail IS NOT NULL), 0) AS integral,
-        sum(dur) + coalesce(sum(tdt) FILTER (WHERE tail IS NOT NULL), 0) AS dur
-      FROM w2 GROUP BY b ORDER BY b`,
-      [
-        q.tagKey,
-        q.from,
-        q.to,
-        q.bucketMs,
-        plan.coreFrom,
-        plan.coreTo,
-        floatArray(plan.ranges.map((x) => x[0])),
-        floatArray(plan.ranges.map((x) => x[1])),
-        floatArray(plan.straddle),
-      ],
-    );
+    const r = await this.readSorting(aggregateSql(this.s), [
+      q.tagKey,
+      q.from,
+      q.to,
+      q.bucketMs,
+      plan.coreFrom,
+      plan.coreTo,
+      floatArray(plan.ranges.map((x) => x[0])),
+      floatArray(plan.ranges.map((x) => x[1])),
+      floatArray(plan.straddle),
+    ]);
     const want = new Set(q.fns);
     const byBucket = new Map<number, AggRow>();
     for (const row of r.rows as AggRow[]) byBucket.set(row.b, row);
@@ -1028,6 +1015,44 @@ interface EventRow {
   source: string | null;
   message: string;
   details: Record<string, unknown> | null;
+}
+
+/** The aggregate query; parameters: tag, from, to, bucketMs, coreFrom, coreTo, raw lo[], raw hi[], cut minutes[]. */
+export function aggregateSql(s: string): string {
+  return `WITH pieces AS (
+        SELECT t_start, t_end, n_good, n_bad, vmin, vmax, vsum, first, first_ts, last, last_ts, integral, dur, tail
+        FROM ${s}.sample_1m
+        WHERE tag_key = $1 AND minute >= to_timestamp($5::float8 / 1000) AND minute < to_timestamp($6::float8 / 1000)
+          AND minute NOT IN (SELECT to_timestamp(x / 1000) FROM unnest($9::float8[]) AS x)
+        UNION ALL
+        SELECT ms, ms, (g AND value IS NOT NULL)::int, (NOT g)::int, gv, gv, gv, gv,
+          CASE WHEN gv IS NULL THEN NULL ELSE ms END, gv, CASE WHEN gv IS NULL THEN NULL ELSE ms END, 0, 0, gv
+        FROM (
+          SELECT ${msOf('x.ts')} AS ms, x.value, g, CASE WHEN g THEN x.value END AS gv
+          FROM unnest($7::float8[], $8::float8[]) AS rg(lo, hi)
+          CROSS JOIN LATERAL (
+            SELECT ts, value, (status & ${GOOD_MASK}) = 0 AS g FROM ${s}.sample
+            WHERE tag_key = $1 AND ts >= to_timestamp(rg.lo / 1000) AND ts < to_timestamp(rg.hi / 1000)
+            OFFSET 0 -- keeps this an index range scan per range (no flattening into a join filter)
+          ) x
+        ) raw
+      ), pb AS (
+        SELECT *, floor((t_start - $2::float8) / $4::float8) AS b FROM pieces
+      ), w AS (
+        -- b grows with t_start, so ordering by (b, t_start) is time order and also feeds GROUP BY b unsorted.
+        SELECT *, lead(t_start) OVER (ORDER BY b, t_start) AS nxt FROM pb
+      ), w2 AS (
+        SELECT *, CASE WHEN tail IS NULL THEN 0 ELSE greatest(
+          least(coalesce(nxt, $3::float8), $2::float8 + (b + 1) * $4::float8, $3::float8) - t_end, 0) END AS tdt
+        FROM w
+      )
+      SELECT b::int AS b, sum(n_good)::int AS count, sum(n_bad)::int AS bad, min(vmin) AS min, max(vmax) AS max,
+        sum(vsum) AS sum,
+        (array_agg(first ORDER BY t_start) FILTER (WHERE first_ts IS NOT NULL))[1] AS first, min(first_ts) AS first_ts,
+        (array_agg(last ORDER BY t_start DESC) FILTER (WHERE last_ts IS NOT NULL))[1] AS last, max(last_ts) AS last_ts,
+        sum(integral) + coalesce(sum(tail * tdt) FILTER (WHERE tail IS NOT NULL), 0) AS integral,
+        sum(dur) + coalesce(sum(tdt) FILTER (WHERE tail IS NOT NULL), 0) AS dur
+      FROM w2 GROUP BY b ORDER BY b`;
 }
 
 /**
