@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { duration } from '../../config/types.js';
+
+/**
+ * The `pdm:` config section: the online per-machine health model (see docs/pdm.md). Declared once
+ * here; the hub's config schema embeds it, docs and JSON Schema are generated from it.
+ */
+export const pdmConfigSchema = z
+  .object({
+    enabled: z.boolean().default(false).describe('Run the per-machine health model on live values.'),
+    machines: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        'Asset paths (or prefixes, e.g. `acme/zurich/machining`) of the machines to model. Empty: every asset that has a `status/machine_state` tag.',
+      ),
+    evaluateInterval: duration('How often each machine is evaluated, in source time.').default(5000),
+    baselineSamples: z
+      .number()
+      .int()
+      .min(10)
+      .default(60)
+      .describe("At least this many evaluations per operating state form a machine's own healthy baseline."),
+    baselinePeriod: duration(
+      'The baseline also spans at least this much source time per state, to cover several jobs and loads.',
+    ).default(8 * 3_600_000),
+    anomalyThreshold: z
+      .number()
+      .positive()
+      .default(5)
+      .describe('Anomaly score (baseline standard deviations of the smoothed signals) that opens an anomaly.'),
+    onsetCount: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .describe('Consecutive evaluations above the threshold before an anomaly event opens.'),
+    clearCount: z
+      .number()
+      .int()
+      .min(1)
+      .default(6)
+      .describe('Consecutive evaluations below 70 % of the threshold before it closes.'),
+    healthThreshold: z
+      .number()
+      .min(0)
+      .max(100)
+      .default(30)
+      .describe('Health index (0–100) below which a `pdm.health.low` event opens.'),
+    rulHorizon: duration('A `pdm.rul.below_horizon` event opens when a failure mode has less RUL than this.').default(
+      48 * 3_600_000,
+    ),
+    wearLimit: z.number().positive().default(100).describe('Wear (%) at which a failure mode counts as failed.'),
+  })
+  .strict()
+  .default({
+    enabled: false,
+    machines: [],
+    evaluateInterval: 5000,
+    baselineSamples: 60,
+    baselinePeriod: 8 * 3_600_000,
+    anomalyThreshold: 5,
+    onsetCount: 3,
+    clearCount: 6,
+    healthThreshold: 30,
+    rulHorizon: 48 * 3_600_000,
+    wearLimit: 100,
+  })
+  .describe('Predictive maintenance: health index, anomalies and remaining useful life per machine.');
+
+export type PdmConfig = z.output<typeof pdmConfigSchema>;
