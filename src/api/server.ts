@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health.js';
 import { historyTransferRoutes } from './routes/import.js';
 import { kpiRoutes } from './routes/kpi.js';
 import { liveRoutes } from './routes/live.js';
+import { pdmRoutes } from './routes/pdm.js';
 import { tagRoutes } from './routes/tags.js';
 import { trendRoutes } from './routes/trend.js';
 import { valueRoutes } from './routes/values.js';
@@ -89,6 +90,7 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(trendRoutes, { hub });
       await api.register(connectionRoutes, { hub });
       await api.register(kpiRoutes, { hub });
+      await api.register(pdmRoutes, { hub });
       await api.register(historyTransferRoutes, { hub });
       await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

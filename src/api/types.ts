@@ -1,4 +1,5 @@
 import type { KpiService } from '../analytics/kpi/service.js';
+import type { PdmView } from '../analytics/pdm/index.js';
 import type { Historian, HistorianStats } from '../historian/types.js';
 import type { AssetNode } from '../model/assets.js';
 import type { SinkHealth } from '../pipeline/outbox/index.js';
@@ -22,6 +23,8 @@ export interface HubView {
   readonly pipeline?: Pipeline;
   /** The KPI engine, when the hub runs one (src/analytics/kpi). */
   readonly kpi?: KpiService;
+  /** The predictive-maintenance monitor, when `pdm.enabled` (src/analytics/pdm). */
+  readonly pdm?: PdmView;
   health(): HubHealth;
   assetTree(): Promise<AssetNode>;
   /** Server certificates in the hub PKI with their trust state (for the connections page). */

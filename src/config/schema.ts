@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { kpiConfigSchema } from '../analytics/kpi/config.js';
+import { pdmConfigSchema } from '../analytics/pdm/config.js';
 import { sourceConfigSchema } from '../sources/index.js';
 import { unsSchema } from '../uns/config.js';
 import { duration, secret } from './types.js';
@@ -171,6 +172,7 @@ export const configSchema = z
     demo: demoSchema.describe('Settings of the built-in demo plant, used by `gotthard start --demo`.'),
     uns: unsSchema.optional(),
     kpi: kpiConfigSchema.prefault({}),
+    pdm: pdmConfigSchema,
   })
   .strict()
   .superRefine((c, ctx) => {

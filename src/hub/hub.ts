@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { KpiService } from '../analytics/kpi/index.js';
+import { PdmMonitor } from '../analytics/pdm/index.js';
 import { buildApi } from '../api/index.js';
 import type { HubHealth, HubView, ServerCertificate, SiteInfo } from '../api/types.js';
 import type { GotthardConfig } from '../config/schema.js';
@@ -49,6 +50,8 @@ export class Hub implements HubView {
   private demoPlant: DemoPlant | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
   private kpiImpl: KpiService | undefined;
+  private pdmImpl: PdmMonitor | undefined;
+  private pdmUnlisten: (() => void) | undefined;
   private mqttBroker: EmbeddedBroker | undefined;
   private uns: UnsPublisher | undefined;
   private stopping: Promise<void> | undefined;
@@ -70,6 +73,11 @@ export class Hub implements HubView {
   /** The KPI engine (src/analytics/kpi), once started with `kpi.enabled`. */
   get kpi(): KpiService | undefined {
     return this.kpiImpl;
+  }
+
+  /** The predictive-maintenance monitor (src/analytics/pdm), when `pdm.enabled`. */
+  get pdm(): PdmMonitor | undefined {
+    return this.pdmImpl;
   }
 
   get pki(): HubPki {
@@ -129,6 +137,18 @@ export class Hub implements HubView {
     }
 
     const events: EventSink = { emit: (e) => this.onEvent(e) };
+    if (c.pdm.enabled) {
+      // Reads live batches and writes its derived tags back through the pipeline, like a source.
+      const pdm = new PdmMonitor(c.pdm, {
+        catalog: historian,
+        sink: this.pipeline,
+        events,
+        log: this.log.child({ component: 'pdm' }),
+        listTags: () => historian.listTags(),
+      });
+      this.pdmImpl = pdm;
+      this.pdmUnlisten = this.pipeline.listen((b) => pdm.onBatch(b));
+    }
     for (const raw of sourceConfigs) {
       const sc = sourceConfigSchema.parse(raw);
       const source = createSource(sc, { pki: this.pkiImpl, logger: this.log.child({ source: sc.name }) });
@@ -256,6 +276,8 @@ export class Hub implements HubView {
         ),
       ]);
     await within(Promise.allSettled(this.sources.map((s) => s.stop())), 'sources');
+    this.pdmUnlisten?.();
+    this.pdmImpl?.stop();
     await within(
       this.kpiImpl?.stop().catch((err: unknown) => this.log.error({ err }, 'KPI engine stop failed')) ??
         Promise.resolve(),

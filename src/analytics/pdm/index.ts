@@ -12,6 +12,7 @@ export {
   type UnitTrajectory,
 } from './cmapss.js';
 export { assignCondition, type ConditionModel, fitConditions, kmeans } from './conditions.js';
+export { type PdmConfig, pdmConfigSchema } from './config.js';
 export {
   featureCount,
   featureNames,
@@ -23,6 +24,18 @@ export {
 } from './features.js';
 export { fitGbt, GBT_DEFAULTS, type GbtModel, type GbtOptions, predictGbt } from './gbt.js';
 export { phm08Score, rmse } from './metrics.js';
+export { Episode, type EpisodeSpec } from './online/events.js';
+export {
+  ConditionalBaseline,
+  type Contributor,
+  failureMode,
+  type HealthAssessment,
+  type HealthModelOptions,
+  MachineHealthModel,
+  type RulEstimate,
+  signalRole,
+} from './online/health.js';
+export { type MachineHealth, PdmMonitor, type PdmMonitorDeps, type PdmView } from './online/monitor.js';
 export { evaluationSvg } from './plot.js';
 export {
   type EvaluationResult,
