@@ -219,10 +219,11 @@ export async function benchPostgresHistorian(opts: { scale?: number } = {}): Pro
     }
     const bytes = h.stats().diskBytes;
     await h.close();
-    const total = batches.reduce((s, x) => s + x.length, 0) + 10_000 + n;
+    const inserted = batches.reduce((s, x) => s + x.length, 0);
+    const total = inserted + 10_000 + n;
     return [
       {
-        name: `batch insert (${tags} tags, ${(total / 1e6).toFixed(2)}M values; idempotent + rollup + latest)`,
+        name: `batch insert (${tags} tags, ${(inserted / 1e6).toFixed(2)}M values; idempotent + rollup + latest)`,
         value: Math.round(rate),
         unit: 'values/s',
         baseline: Math.round(base),

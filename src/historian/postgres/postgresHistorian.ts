@@ -776,7 +776,6 @@ export class PostgresHistorian implements Historian {
       );
     }
     const plan = planPieces(q.from, q.to, q.bucketMs);
-    const s = this.s;
     const r = await this.readSorting(aggregateSql(this.s), [
       q.tagKey,
       q.from,
