@@ -383,8 +383,9 @@ export class MachineHealthModel {
   }
 
   private track(t: WearTrack, ts: number, wear: number, mode: string): RulEstimate | undefined {
-    // A drop of the wear is a renewal (new bearing, new tool): the history starts again.
-    if (wear < t.last - 5) t.points.length = 0;
+    // A drop of the wear is a renewal (new bearing, new tool), a jump is sudden damage: either way
+    // the trend before it says nothing about the rate after it, and the history starts again.
+    if (Math.abs(wear - t.last) > 5) t.points.length = 0;
     t.last = wear;
     const last = t.points[t.points.length - 1];
     if (!last || ts > last.ts) t.points.push({ ts, wear });
