@@ -179,7 +179,16 @@ export const configSchema = z
     // A retention class named by a source must be defined, or its tags would silently keep forever.
     const classes = new Set(c.historian.retention.map((r) => r.class));
     c.sources.forEach((s, i) => {
-      if (s.kind !== 'opcua') return;
+      if (s.kind !== 'opcua') {
+        if (s.retentionClass !== undefined && !classes.has(s.retentionClass)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', i, 'retentionClass'],
+            message: `retention class "${s.retentionClass}" is not defined in historian.retention (defined: ${[...classes].join(', ')})`,
+          });
+        }
+        return;
+      }
       const uses: [PropertyKey[], string | undefined][] = [
         ...s.browse.map((b, j): [PropertyKey[], string | undefined] => [['browse', j], b.retentionClass]),
         ...s.nodes.map((n, j): [PropertyKey[], string | undefined] => [['nodes', j], n.retentionClass]),

@@ -93,3 +93,19 @@ test('uns config errors name the key', () => {
     /uns\.outbox\.overflow.*dropOldest/,
   );
 });
+
+test('a retention class named by an MQTT or Modbus source must be defined', () => {
+  const yaml = `
+sources:
+  - kind: modbus
+    name: p
+    host: plc
+    assetPrefix: acme/zurich/pressing/line2/press1
+    retentionClass: short
+    registers: [{ tag: a/b, address: 0 }]
+`;
+  assert.throws(
+    () => loadConfigText(yaml, { env: {}, fileName: 'g.yaml' }),
+    /sources\[0\]\.retentionClass: retention class "short" is not defined/,
+  );
+});
