@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { validateConfig } from '../../../src/config/index.js';
+import { DEMO_ASSETS, Hub } from '../../../src/hub/index.js';
+import { freePort, waitFor } from '../../helpers/net.js';
+
+const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
+const SPEED = 3600; // one simulated hour per real second
+const CNC1 = 'acme/zurich/machining/line1/cnc1';
+
+/**
+ * End to end, accelerated: the demo plant over secure OPC UA → hub → pipeline → the pdm monitor →
+ * derived tags in the historian, events, and the API. The plant's own simulation knows the truth.
+ */
+describe('predictive maintenance in the hub with the accelerated demo plant', { timeout: 180_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gt-pdm-hub-'));
+  let hub: Hub;
+
+  before(async () => {
+    const config = validateConfig(
+      {
+        dataDir: dir,
+        assets: DEMO_ASSETS,
+        http: { port: 0 },
+        historian: { flushInterval: 200 },
+        demo: { port: await freePort(), seed: 42, speed: SPEED },
+        pdm: { enabled: true, evaluateInterval: '1s', baselineSamples: 10, baselinePeriod: '10s', rulHorizon: '15s' },
+      },
+      { env: {} },
+    );
+    hub = new Hub(config, { logger: log, demo: true });
+    await hub.start();
+  });
+
+  after(async () => {
+    await hub?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('models the machines, detects injected bearing damage and its RUL converges to the failure', async (t) => {
+    const pdm = hub.pdm!;
+    await waitFor(
+      'a bearing RUL for cnc1',
+      () => pdm.machine(CNC1)?.rul.some((r) => r.mode === 'bearing') && pdm.machine(CNC1)?.baselineReady,
+      60_000,
+    );
+    const sim = hub.demo!.simulation.get('Machining.Line1.CNC1')!;
+    // Sudden bearing damage, through the simulation's state (the plant has no method for it).
+    (sim as unknown as { bearingWear: number }).bearingWear = 90;
+    const injectedAt = Date.now();
+    const track: { t: number; hours: number }[] = [];
+    const failedAt = await waitFor(
+      'the damaged bearing to fail',
+      () => {
+        const b = pdm.machine(CNC1)?.rul.find((r) => r.mode === 'bearing');
+        if (b && b.wear > 90) track.push({ t: Date.now(), hours: b.hours });
+        return sim.state === 4 && Number(sim.values['Bearing.Wear']) >= 99.9 ? Date.now() : undefined;
+      },
+      90_000,
+      100,
+    );
+    const life = failedAt - injectedAt;
+    const late = track.filter((p) => p.t - injectedAt >= life / 2);
+    assert.ok(late.length >= 5, `RUL estimates over the last half of life: ${late.length}`);
+    const rmseMs = Math.sqrt(late.reduce((s, p) => s + (p.hours * 3_600_000 - (failedAt - p.t)) ** 2, 0) / late.length);
+    t.diagnostic(
+      `damaged bearing failed ${(life / 1000).toFixed(1)} s (≈ ${((life * SPEED) / 3_600_000).toFixed(1)} simulated h) after injection; ` +
+        `RUL RMSE over the last 50 %: ${(rmseMs / 1000).toFixed(1)} s (≈ ${((rmseMs * SPEED) / 3_600_000).toFixed(1)} simulated h)`,
+    );
+    assert.ok(rmseMs < 0.35 * life, `RUL RMSE ${rmseMs} ms over a ${life} ms life`);
+
+    const events = await hub.historian.events({ source: 'pdm', limit: 1000 });
+    const anomaly = events.find(
+      (e) => e.kind === 'pdm.anomaly.opened' && e.details?.machine === CNC1 && e.ts >= injectedAt - 2000,
+    );
+    assert.ok(anomaly, `anomaly opened after injection; events: ${events.map((e) => e.kind).join(', ')}`);
+    assert.ok(anomaly.ts - injectedAt < 15_000, `detected ${anomaly.ts - injectedAt} ms after injection`);
+    assert.ok(
+      events.some((e) => e.kind === 'pdm.rul.below_horizon.opened' && e.details?.machine === CNC1),
+      'RUL below the horizon was announced',
+    );
+  });
+
+  it('serves the fleet, one machine with its evidence, and the pdm events over HTTP', async () => {
+    const fleet = (await (await fetch(`${hub.address}/api/v1/pdm/machines`)).json()) as {
+      machines: { machine: string; risk: number; healthIndex: number; tags: Record<string, string> }[];
+    };
+    assert.ok(fleet.machines.length >= 5, `machines: ${fleet.machines.map((m) => m.machine).join(', ')}`);
+    for (let i = 1; i < fleet.machines.length; i++) {
+      assert.ok(fleet.machines[i - 1]!.risk >= fleet.machines[i]!.risk, 'ranked by risk');
+    }
+    const one = await fetch(`${hub.address}/api/v1/pdm/machine?path=${encodeURIComponent(CNC1)}`);
+    assert.equal(one.status, 200);
+    const body = (await one.json()) as { health: { machine: string; tags: Record<string, string> }; events: unknown[] };
+    assert.equal(body.health.machine, CNC1);
+    assert.equal(body.health.tags.healthIndex, `${CNC1}/health/index`);
+    assert.ok(body.events.length > 0);
+    const hist = await fetch(
+      `${hub.address}/api/v1/history/aggregate?tag=${encodeURIComponent(`${CNC1}/health/index`)}&from=now-10m&bucket=10s`,
+    );
+    assert.equal(hist.status, 200, 'the health index has a history like any tag');
+    const missing = await fetch(`${hub.address}/api/v1/pdm/machine?path=acme/nowhere`);
+    assert.equal(missing.status, 404);
+    assert.match(((await missing.json()) as { error: { message: string } }).error.message, /pdm\/machines/);
+    const ev = (await (await fetch(`${hub.address}/api/v1/pdm/events?machine=${encodeURIComponent(CNC1)}`)).json()) as {
+      events: { kind: string; details: { machine: string; episode: string } }[];
+    };
+    assert.ok(ev.events.length > 0 && ev.events.every((e) => e.details.machine === CNC1 && e.details.episode));
+  });
+});
