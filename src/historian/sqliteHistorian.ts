@@ -146,6 +146,8 @@ export class SqliteHistorian implements Historian {
   private accepted = 0;
   private persisted = 0;
   private lastFlushAt: number | undefined;
+  /** Set while flushes fail; cleared by the first one that succeeds. */
+  private writeFailure: { since: number; message: string; failures: number; retryAt: number } | undefined;
 
   constructor(opts: SqliteHistorianOptions) {
     const { logger, ...rest } = opts;
@@ -281,11 +283,61 @@ export class SqliteHistorian implements Historian {
   }
 
   private flushQuietly(): void {
+    const f = this.writeFailure;
+    if (f !== undefined && Date.now() < f.retryAt) return;
     try {
       this.flushNow();
     } catch (err) {
-      this.log.error({ err, backlog: this.pendingValues }, 'historian flush failed; will retry at the next interval');
+      this.onWriteFailed(err as Error);
     }
+  }
+
+  /**
+   * A failed flush keeps every accepted batch in `pending` (nothing is dropped) and is retried with
+   * a backoff up to 5 s, so a long outage does not re-encode the whole backlog every interval. The
+   * first failure of an episode is logged as an error and recorded as an event (written with the
+   * backlog once writes succeed again); `stats().lastError` says what is wrong meanwhile.
+   */
+  private onWriteFailed(err: Error): void {
+    const code = (err as { code?: string }).code;
+    const cause =
+      code === 'SQLITE_FULL'
+        ? `the disk holding ${this.cfg.path} is full (SQLITE_FULL)`
+        : `cannot write ${this.cfg.path}: ${err.message}${code ? ` (${code})` : ''}`;
+    const message = `historian writes fail: ${cause}; ${this.pendingValues} accepted values are kept in memory and retried — free space or fix the file system, collection resumes by itself`;
+    const now = Date.now();
+    const f = this.writeFailure;
+    const failures = (f?.failures ?? 0) + 1;
+    const retryAt = now + Math.min(5000, this.cfg.flushIntervalMs * 2 ** Math.min(failures - 1, 10));
+    this.writeFailure = { since: f?.since ?? now, message, failures, retryAt };
+    if (f === undefined) {
+      this.log.error({ err, backlog: this.pendingValues, code }, message);
+      this.pendingEvents.push({
+        ts: now,
+        kind: 'historian.write-failed',
+        severity: 'error',
+        message,
+        details: { code: code ?? null, path: this.cfg.path },
+      });
+    } else {
+      this.log.debug({ err: err.message, backlog: this.pendingValues, failures }, 'historian flush failed again');
+    }
+  }
+
+  private onWriteResumed(): void {
+    const f = this.writeFailure;
+    if (f === undefined) return;
+    this.writeFailure = undefined;
+    const failedForMs = Date.now() - f.since;
+    const message = `historian writes resumed after ${failedForMs} ms; the backlog was written`;
+    this.log.info({ failedForMs, failures: f.failures }, message);
+    this.pendingEvents.push({
+      ts: Date.now(),
+      kind: 'historian.write-resumed',
+      severity: 'info',
+      message,
+      details: { failedForMs, failures: f.failures },
+    });
   }
 
   /** Writes everything accepted so far as one staging row (plus pending events) in one transaction. */
@@ -309,6 +361,7 @@ export class SqliteHistorian implements Historian {
     this.pendingEvents = [];
     this.persisted += values;
     this.lastFlushAt = Date.now();
+    this.onWriteResumed();
     for (const b of batches) this.append(b);
     this.maybeSeal();
   }
@@ -750,6 +803,7 @@ export class SqliteHistorian implements Historian {
       diskBytes,
     };
     if (this.lastFlushAt !== undefined) s.lastFlushAt = this.lastFlushAt;
+    if (this.writeFailure !== undefined) s.lastError = this.writeFailure.message;
     return s;
   }
 }

@@ -74,6 +74,11 @@ export interface HistorianStats {
   /** Bytes of the database files. */
   diskBytes: number;
   lastFlushAt?: number;
+  /**
+   * Present while writes fail (disk full, read-only file system…): what failed and what to do.
+   * Accepted values stay in memory (`backlog`) and are written once the cause is gone.
+   */
+  lastError?: string;
 }
 
 export interface RetentionRule {
