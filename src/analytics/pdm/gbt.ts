@@ -125,6 +125,7 @@ export function fitGbt(
   const rows = new Uint32Array(n);
   const scratch = new Uint32Array(n);
   const HB = 256;
+  const pool: Float64Array[] = [];
   for (let t = 0; t < o.trees; t++) {
     for (let i = 0; i < n; i++) grad[i] = pred[i]! - y[i]!;
     let m = 0;
@@ -148,12 +149,16 @@ export function fitGbt(
       tv.push(0);
       return tf.length - 1;
     };
+    // Histograms cover the selected features only (position k in `feats`), and their buffers are
+    // pooled: allocating and zeroing one per node dominated the run time.
+    const hSize = feats.length * HB * 2;
     const histogram = (lo: number, hi: number): Float64Array => {
       // Layout per feature: HB gradient sums then HB counts.
-      const h = new Float64Array(nF * HB * 2);
-      for (const f of feats) {
-        const colOff = f * n;
-        const hOff = f * HB * 2;
+      const h = pool.pop() ?? new Float64Array(nF * HB * 2);
+      h.fill(0, 0, hSize);
+      for (let k = 0; k < feats.length; k++) {
+        const colOff = feats[k]! * n;
+        const hOff = k * HB * 2;
         for (let r = lo; r < hi; r++) {
           const i = rows[r]!;
           const b = binned[colOff + i]!;
@@ -163,19 +168,21 @@ export function fitGbt(
       }
       return h;
     };
-    const grow = (node: number, lo: number, hi: number, depth: number, h: Float64Array): void => {
+    const isLeaf = (cnt: number, depth: number): boolean => depth >= o.maxDepth || cnt < 2 * o.minSamplesLeaf;
+    const grow = (node: number, lo: number, hi: number, depth: number, h: Float64Array | undefined): void => {
       let G = 0;
       const cnt = hi - lo;
       for (let r = lo; r < hi; r++) G += grad[rows[r]!]!;
       const leafValue = (-G / (cnt + o.lambda)) * o.learningRate;
       tv[node] = leafValue;
-      if (depth >= o.maxDepth || cnt < 2 * o.minSamplesLeaf) return;
+      if (!h) return;
       const parentScore = (G * G) / (cnt + o.lambda);
       let bestGain = 1e-9;
       let bestF = -1;
       let bestB = -1;
-      for (const f of feats) {
-        const hOff = f * HB * 2;
+      for (let k = 0; k < feats.length; k++) {
+        const f = feats[k]!;
+        const hOff = k * HB * 2;
         const nb = edges[f]!.length + 1;
         let gl = 0;
         let nl = 0;
@@ -194,7 +201,10 @@ export function fitGbt(
           }
         }
       }
-      if (bestF < 0) return;
+      if (bestF < 0) {
+        pool.push(h);
+        return;
+      }
       // Partition rows[lo, hi) stably into ≤ bestB | > bestB.
       const colOff = bestF * n;
       let a = lo;
@@ -213,20 +223,40 @@ export function fitGbt(
       const r = newNode();
       tl[node] = l;
       tr[node] = r;
-      // Histogram of the smaller child; the sibling's is the parent's minus it.
-      const leftSmaller = mid - lo <= hi - mid;
-      const hs = leftSmaller ? histogram(lo, mid) : histogram(mid, hi);
-      for (const f of feats) {
-        const off = f * HB * 2;
-        for (let b = 0; b < HB * 2; b++) h[off + b] = h[off + b]! - hs[off + b]!;
+      const leftLeaf = isLeaf(mid - lo, depth + 1);
+      const rightLeaf = isLeaf(hi - mid, depth + 1);
+      let hl: Float64Array | undefined;
+      let hr: Float64Array | undefined;
+      if (leftLeaf && rightLeaf) {
+        pool.push(h);
+      } else if (leftLeaf) {
+        // Only the right child splits further: the parent's histogram minus the left's would need
+        // the left's; building the right's directly costs the same.
+        pool.push(h);
+        hr = histogram(mid, hi);
+      } else if (rightLeaf) {
+        pool.push(h);
+        hl = histogram(lo, mid);
+      } else {
+        // Histogram of the smaller child; the sibling's is the parent's minus it.
+        const leftSmaller = mid - lo <= hi - mid;
+        const hs = leftSmaller ? histogram(lo, mid) : histogram(mid, hi);
+        for (let k = 0; k < feats.length; k++) {
+          const off = k * HB * 2;
+          const nb = edges[feats[k]!]!.length + 1;
+          for (let b = 0; b < nb; b++) {
+            h[off + b] = h[off + b]! - hs[off + b]!;
+            h[off + HB + b] = h[off + HB + b]! - hs[off + HB + b]!;
+          }
+        }
+        hl = leftSmaller ? hs : h;
+        hr = leftSmaller ? h : hs;
       }
-      const hl = leftSmaller ? hs : h;
-      const hr = leftSmaller ? h : hs;
       grow(l, lo, mid, depth + 1, hl);
       grow(r, mid, hi, depth + 1, hr);
     };
     const root = newNode();
-    grow(root, 0, m, 0, histogram(0, m));
+    grow(root, 0, m, 0, isLeaf(m, 0) ? undefined : histogram(0, m));
     const tree: Tree = {
       feature: Int32Array.from(tf),
       threshold: Float64Array.from(tt),
