@@ -51,6 +51,12 @@ export const pdmConfigSchema = z
       'A `pdm.rul.below_horizon` event opens when a failure mode has less RUL than this. Default `48h`.',
     ).default(48 * 3_600_000),
     wearLimit: z.number().positive().default(100).describe('Wear (%) at which a failure mode counts as failed.'),
+    quietModes: z
+      .array(z.string().min(1))
+      .default(['tool'])
+      .describe(
+        'Failure modes whose RUL is estimated and stored but raises no events and no risk: consumables changed routinely (tools).',
+      ),
   })
   .strict()
   .default({
@@ -65,6 +71,7 @@ export const pdmConfigSchema = z
     healthThreshold: 30,
     rulHorizon: 48 * 3_600_000,
     wearLimit: 100,
+    quietModes: ['tool'],
   })
   .describe('Predictive maintenance: health index, anomalies and remaining useful life per machine.');
 

@@ -184,7 +184,7 @@ export class PdmMonitor implements PdmView {
     m.lastEval = m.lastTs;
     const a = m.model.evaluate(m.lastTs, m.latest);
     const c = this.config;
-    const inHorizon = a.rul.filter((r) => r.hours * 3_600_000 < c.rulHorizon);
+    const inHorizon = a.rul.filter((r) => r.hours * 3_600_000 < c.rulHorizon && !c.quietModes.includes(r.mode));
     const risk = Math.min(100, 100 - a.healthIndex + (inHorizon.length > 0 ? 50 : 0));
     const tags: Record<string, string> = {
       healthIndex: `${m.path}/health/index`,
@@ -239,6 +239,7 @@ export class PdmMonitor implements PdmView {
       ),
     );
     for (const r of a.rul) {
+      if (c.quietModes.includes(r.mode)) continue;
       let ep = m.rul.get(r.mode);
       if (!ep) {
         ep = new Episode(
