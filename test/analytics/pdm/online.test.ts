@@ -291,12 +291,16 @@ describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
         ['spindle/speed', state === 0 ? 12_000 : 0],
       ]);
     let ts = START;
-    for (let i = 0; i < 20; i++) model.evaluate((ts += 60_000), sample(0, 1.2 + 0.01 * (i % 3)));
-    for (let i = 0; i < 20; i++) model.evaluate((ts += 60_000), sample(1, 0.05 + 0.01 * (i % 3)));
-    const idle = model.evaluate((ts += 60_000), sample(1, 0.06));
+    const next = (): number => {
+      ts += 60_000;
+      return ts;
+    };
+    for (let i = 0; i < 20; i++) model.evaluate(next(), sample(0, 1.2 + 0.01 * (i % 3)));
+    for (let i = 0; i < 20; i++) model.evaluate(next(), sample(1, 0.05 + 0.01 * (i % 3)));
+    const idle = model.evaluate(next(), sample(1, 0.06));
     assert.ok(idle.anomalyScore < 2, `idle scored against the idle baseline: ${idle.anomalyScore}`);
     assert.equal(idle.healthIndex, 100);
-    const running = model.evaluate((ts += 60_000), sample(0, 1.21));
+    const running = model.evaluate(next(), sample(0, 1.21));
     assert.ok(running.anomalyScore < 2);
   });
 });
