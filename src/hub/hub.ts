@@ -211,13 +211,15 @@ export class Hub implements HubView {
 
   health(): HubHealth {
     const sources = this.sources.map((s) => s.health());
-    const degraded = sources.some((s) => s.state !== 'connected');
+    const historian = this.historian.stats();
+    // A historian that cannot write (e.g. a full disk) keeps values in memory: degraded, not down.
+    const degraded = sources.some((s) => s.state !== 'connected') || historian.lastError !== undefined;
     return {
       status: degraded ? 'degraded' : 'ok',
       version: VERSION,
       startedAt: this.startedAt,
       sources,
-      historian: this.historian.stats(),
+      historian,
       ingest: { valuesPerSecond: Math.round(this.pipeline.meter.rate()), totalValues: this.pipeline.meter.total },
       sinks: this.uns ? [this.uns.health()] : [],
     };

@@ -168,6 +168,24 @@ describe('HTTP API /api/v1', () => {
     assert.equal(r4.json().error.code, 'GT_NOT_FOUND');
   });
 
+  it('reports a historian write error in health', async () => {
+    const failing = await buildApi(
+      hubView(historian, () => ({
+        status: 'degraded',
+        version: 'x',
+        startedAt: T0,
+        sources: [],
+        historian: { ...historian.stats(), lastError: 'the disk holding /data is full (SQLITE_FULL)' },
+        ingest: { valuesPerSecond: 0, totalValues: 0 },
+      })),
+      { logger: log, version: 'x' },
+    );
+    const r = await failing.inject('/api/v1/health');
+    await failing.close();
+    assert.equal(r.json().status, 'degraded');
+    assert.match(r.json().historian.lastError, /SQLITE_FULL/);
+  });
+
   it('never sends a stack trace or internal message on an internal error', async () => {
     const broken = await buildApi(
       hubView(historian, () => {

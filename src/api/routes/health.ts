@@ -16,6 +16,9 @@ const HealthReply = Type.Object({
     backlog: Type.Number({ description: 'Values accepted but not yet durable.' }),
     diskBytes: Type.Number(),
     lastFlushAt: Type.Optional(Type.String()),
+    lastError: Type.Optional(
+      Type.String({ description: 'Why the last write failed (e.g. disk full); values are kept and retried.' }),
+    ),
   }),
   ingest: Type.Object({
     valuesPerSecond: Type.Number({ description: 'Average over the last 9 s.' }),
