@@ -161,3 +161,187 @@ export const api = {
   exportUrl: (tags: readonly string[], from: number | string, to: number | string, tz?: string) =>
     `${API}/history/export${query({ tag: tags, from, to, tz })}`,
 };
+
+export async function put<T>(path: string, body: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`${API}${path}`, {
+      method: 'PUT',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'GT_UNREACHABLE', 'the hub is not reachable');
+  }
+  if (!res.ok) {
+    const b = (await res.json().catch(() => undefined)) as { error?: { code: string; message: string } } | undefined;
+    throw new ApiError(res.status, b?.error?.code ?? `HTTP_${res.status}`, b?.error?.message ?? res.statusText);
+  }
+  return (await res.json()) as T;
+}
+
+// ---- KPIs (docs/kpi.md) ----
+
+/** Ratios are 0..1; null = not defined (e.g. no planned busy time). */
+export interface Kpis {
+  availability: number | null;
+  effectiveness: number | null;
+  quality: number | null;
+  oee: number | null;
+  oeeUndefinedBecause?: string;
+  scrapRatio: number | null;
+  setupRatio: number | null;
+  technicalEfficiency: number | null;
+  mtbfMs: number | null;
+  mttrMs: number | null;
+  throughputPerHour: number | null;
+  pq: number;
+  gq: number;
+  sq: number;
+  kwh: number;
+  kwhPerGoodPart: number | null;
+  idleKwh: number;
+  idleShare: number | null;
+  energyCost: number;
+  co2eKg: number;
+  peakDemandKw: number | null;
+  peakDemandAt: string | null;
+  unknownShare: number | null;
+}
+
+export interface WaterfallStep {
+  key: string;
+  label: string;
+  kind: string;
+  ms: number | null;
+}
+
+export interface KpiFigure {
+  elements: Record<string, number>;
+  kpis: Kpis;
+  waterfall: WaterfallStep[];
+}
+
+export interface KpiSummary extends KpiFigure {
+  scope: string;
+  from: string;
+  to: string;
+  shift?: string;
+  timezone: string;
+  machines: (KpiFigure & { asset: string; role: string })[];
+}
+
+export interface KpiRow extends KpiFigure {
+  start: string;
+  end: string;
+  label: string;
+  closed: boolean;
+}
+
+export interface ParetoRow {
+  key: string;
+  label: string;
+  loss: string;
+  lostMs: number;
+  count: number;
+  cumulativeShare: number;
+}
+
+export interface Reason {
+  id: string;
+  name: string;
+  loss: string;
+  path: string[];
+  leaf: boolean;
+}
+
+export interface Stop {
+  machine: string;
+  start: string;
+  end: string;
+  ongoing: boolean;
+  state: string;
+  value: number | null;
+  lostMs: number;
+  loss: string;
+  reason?: string;
+}
+
+export interface KpiTimeline {
+  machine: string;
+  from: string;
+  to: string;
+  tags: Record<string, string>;
+  states: {
+    from: string;
+    to: string;
+    state: string;
+    value: number | null;
+    since: string;
+    unknownCause?: string;
+    reason?: string;
+  }[];
+  calendar: { from: string; to: string; kind: string; shiftId?: string }[];
+  parts: { ts: string; good: number; scrap: number; prt: number | null; excluded: boolean; kind?: string }[];
+  energy: { start: string; kwh: number; avgKw: number }[];
+}
+
+/** A KPI range: `shift` (current, previous, <date>/<name>), `day`, or from/to. */
+export interface KpiRange {
+  shift?: string;
+  day?: string;
+  from?: string;
+  to?: string;
+}
+
+export const kpiApi = {
+  summary: (asset: string, r: KpiRange, signal?: AbortSignal) =>
+    get<KpiSummary>(`/kpi/summary${query({ asset, ...r })}`, signal),
+  series: (asset: string, period: string, from: string, to: string, signal?: AbortSignal) =>
+    get<{ scope: string; period: string; rows: KpiRow[] }>(`/kpi/series${query({ asset, period, from, to })}`, signal),
+  pareto: (asset: string, r: KpiRange, signal?: AbortSignal) =>
+    get<{ rows: ParetoRow[] }>(`/kpi/pareto${query({ asset, ...r })}`, signal),
+  stops: (asset: string, r: KpiRange, signal?: AbortSignal) =>
+    get<{ stops: Stop[] }>(`/kpi/stops${query({ asset, ...r })}`, signal),
+  reasons: (signal?: AbortSignal) => get<{ reasons: Reason[] }>('/kpi/reasons', signal),
+  setReason: (machine: string, start: string, reason: string | null) =>
+    put<{ ok: boolean }>('/kpi/stops/reason', { machine, start, reason }),
+  timeline: (machine: string, r: KpiRange, signal?: AbortSignal) =>
+    get<KpiTimeline>(`/kpi/timeline${query({ machine, ...r })}`, signal),
+  exportUrl: (asset: string, period: string, from: string, to: string) =>
+    `${API}/kpi/export${query({ asset, period, from, to })}`,
+};
+
+// ---- Predictive maintenance (docs/pdm.md) ----
+
+export interface MachineHealth {
+  machine: string;
+  ts: string;
+  state: number | null;
+  stateName: string | null;
+  risk: number;
+  healthIndex: number;
+  anomalyScore: number | null;
+  anomalyOpen: boolean;
+  baselineReady: boolean;
+  contributors: { signal: string; z: number; value: number; expected: number; expectedStd: number }[];
+  rul: { mode: string; hours: number; low: number; high: number; wear: number; ratePerHour: number }[];
+  tags: Record<string, string>;
+}
+
+export interface PdmEvent {
+  ts: string;
+  kind: string;
+  severity: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export const pdmApi = {
+  machines: (asset = '', signal?: AbortSignal) =>
+    get<{ machines: MachineHealth[] }>(`/pdm/machines${query({ asset })}`, signal),
+  machine: (path: string, events = 100, signal?: AbortSignal) =>
+    get<{ health: MachineHealth; events: PdmEvent[] }>(`/pdm/machine${query({ path, events })}`, signal),
+  events: (machine: string | undefined, limit = 500, signal?: AbortSignal) =>
+    get<{ events: PdmEvent[] }>(`/pdm/events${query({ machine, limit })}`, signal),
+};

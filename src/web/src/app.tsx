@@ -2,6 +2,8 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { clock, zoneName } from './format';
 import { useLinkStatus } from './live';
 import { ConnectionsPage } from './pages/Connections';
+import { HealthPage } from './pages/Health';
+import { KpiPage } from './pages/Kpi';
 import { MachinePage } from './pages/Machine';
 import { OverviewPage } from './pages/Overview';
 import { TagsPage } from './pages/Tags';
@@ -43,6 +45,20 @@ export const PAGES: PageDef[] = [
     nav: false,
     navParent: 'overview',
     render: (r) => <MachinePage path={r.rest} />,
+  },
+  {
+    page: 'kpi',
+    title: 'KPIs',
+    nav: true,
+    icon: icon('M3 17V9h3v8M8.5 17V5h3v12M14 17v-6h3v6M2 17h16'),
+    render: (r) => <KpiPage route={r} />,
+  },
+  {
+    page: 'health',
+    title: 'Machine health',
+    nav: true,
+    icon: icon('M2 10h4l2-5 4 10 2-5h4'),
+    render: (r) => <HealthPage route={r} />,
   },
   {
     page: 'tags',

@@ -109,3 +109,19 @@ export function thumbprint(hex: string): string {
 export function dayLabel(ms: number, tz: string): string {
   return fmt(tz, { day: '2-digit', month: 'short' }).format(ms);
 }
+
+/** A ratio 0..1 as `83.4 %`; null as `—`. */
+export function pct(r: number | null | undefined, digits = 1): string {
+  if (r === null || r === undefined || !Number.isFinite(r)) return '—';
+  return `${(r * 100).toFixed(digits)} %`;
+}
+
+/** A duration as `2 h 05 min`, `12 min`, `40 s`. */
+export function span(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { type AssetNode, api, type Tag } from '../api';
 import { AssetTree } from '../components/AssetTree';
 import { StateBadge } from '../components/Badges';
+import { KpiTiles } from '../components/KpiTiles';
 import { Sparkline } from '../components/Sparkline';
 import { shortName } from '../components/Trend';
 import { age, num } from '../format';
@@ -9,6 +10,7 @@ import { type LiveValue, link, useLive } from '../live';
 import { findNode, machinesOf, type Plant, usePlant } from '../plant';
 import { href } from '../router';
 import { KEY_TAGS, SPARK_TAGS, STATE_TAG, type StateInfo, stateInfo, statesFromDescription } from '../states';
+import { useKpiSummary } from './Kpi';
 
 const SPARK_MS = 15 * 60_000;
 
@@ -109,6 +111,9 @@ export function OverviewPage({ focus }: { focus: string }) {
             </p>
           </div>
         </div>
+        {focusNode && (focusNode.level !== 'enterprise' || plant.sites[0]) && (
+          <OverviewKpis asset={focusNode.level === 'enterprise' ? (plant.sites[0]?.path ?? '') : focusNode.path} />
+        )}
         {!root && <p className="muted">Loading the plant…</p>}
         {root && machines.length === 0 && (
           <p className="empty">
@@ -155,6 +160,20 @@ export function OverviewPage({ focus }: { focus: string }) {
         })}
       </section>
     </div>
+  );
+}
+
+/** KPI tiles of the focused site, area or line for the running shift; each leads to the KPI page. */
+function OverviewKpis({ asset }: { asset: string }) {
+  const s = useKpiSummary(asset, 'current', 10_000);
+  if (!s.value) return null;
+  return (
+    <section className="overview-kpis" aria-label="KPIs of the current shift">
+      <h2 className="small muted">
+        Current shift {s.value.shift} · <a href={href('kpi', asset)}>KPIs</a>
+      </h2>
+      <KpiTiles kpis={s.value.kpis} drillHref={href('kpi', asset, { drill: '*' })} compact />
+    </section>
   );
 }
 

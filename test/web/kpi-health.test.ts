@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { pino } from 'pino';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { validateConfig } from '../../src/config/index.js';
+import { DEMO_ASSETS, Hub } from '../../src/hub/index.js';
+import { freePort, waitFor } from '../helpers/net.js';
+
+const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const CNC1 = 'acme/zurich/machining/line1/cnc1';
+
+/**
+ * The KPI and machine-health pages in a real browser (Debian chromium via playwright-core), built by
+ * Vite from the current sources and served by a hub running the demo plant with KPIs and the pdm
+ * health model (fast baseline) enabled. The figures on the page are checked against the API.
+ */
+describe('KPI and health pages in a real browser', {
+  timeout: 240_000,
+  skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}`,
+}, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gt-web-kpi-'));
+  const webRoot = join(dir, 'web');
+  let hub: Hub;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    await build({
+      configFile: join(process.cwd(), 'src/web/vite.config.ts'),
+      build: { outDir: webRoot, emptyOutDir: true },
+      logLevel: 'error',
+    });
+    const config = validateConfig(
+      {
+        dataDir: join(dir, 'hub'),
+        assets: DEMO_ASSETS,
+        http: { port: 0 },
+        historian: { flushInterval: 200 },
+        demo: { port: await freePort() },
+        kpi: { enabled: true },
+        pdm: { enabled: true, evaluateInterval: '1s', baselineSamples: 10, baselinePeriod: '10s' },
+      },
+      { env: {} },
+    );
+    hub = new Hub(config, { logger: log, demo: true, webRoot });
+    await hub.start();
+    base = hub.address as string;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await ctx.newPage();
+    page.on('pageerror', (e) => log.error({ err: e }, 'page error'));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await hub?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the bundle with the KPI and health pages within 400 KB gzipped', () => {
+    const js = readdirSync(join(webRoot, 'assets')).filter((f) => f.endsWith('.js'));
+    const gz = js.reduce((n, f) => n + gzipSync(readFileSync(join(webRoot, 'assets', f))).length, 0);
+    assert.ok(gz <= 400 * 1024, `${gz} bytes gzipped`);
+  });
+
+  it('shows the live OEE tile and the loss waterfall, and drills down to the state timeline', async () => {
+    await page.goto(`${base}/#/kpi`);
+    const oee = page.locator('[data-testid="kpi-oee"] .kpi-value');
+    await oee.waitFor({ timeout: 30_000 });
+    // The OEE tile shows what the API computes for the site's current shift (a percentage or — when undefined).
+    const api = (await (await fetch(`${base}/api/v1/kpi/summary?asset=acme/zurich&shift=current`)).json()) as {
+      kpis: { oee: number | null };
+      waterfall: { key: string; kind: string; ms: number | null }[];
+      machines: { asset: string; role: string }[];
+    };
+    const shown = await waitFor('the OEE tile', async () => {
+      const t = (await oee.textContent()) ?? '';
+      return /\d+\.\d %|—/.test(t) ? t : undefined;
+    });
+    if (api.kpis.oee === null) assert.match(shown, /—/);
+    else assert.match(shown, /^\d+\.\d %$/);
+    const steps = page.locator('[data-testid="waterfall-step"]');
+    await steps.first().waitFor();
+    assert.equal(await steps.count(), api.waterfall.length, 'one bar per waterfall step');
+    assert.deepEqual(
+      await Promise.all((await steps.all()).map((s) => s.getAttribute('data-kind'))),
+      api.waterfall.map((w) => w.kind),
+    );
+    assert.ok((await page.locator('[data-testid="compare-machine"]').count()) >= 5, 'machine comparison rows');
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: join(SHOTS, 'kpi-1280.png'), fullPage: true });
+
+    // Drill down from the OEE tile: the state timeline of every production machine behind it.
+    await page.locator('[data-testid="kpi-oee"]').click();
+    await page.waitForURL(/drill=/);
+    const rows = page.locator('[data-testid="timeline-row"]');
+    await rows.first().waitFor({ timeout: 30_000 });
+    const machines = await Promise.all((await rows.all()).map((r) => r.getAttribute('data-machine')));
+    assert.ok(machines.includes(CNC1), `timeline rows: ${machines.join(', ')}`);
+    assert.ok((await page.locator('[data-testid="timeline-row"] rect[data-state]').count()) > 0, 'state bars');
+    await page.locator('[data-testid="drilldown"]').screenshot({ path: join(SHOTS, 'kpi-drilldown-1280.png') });
+
+    // A machine from the comparison drills down to its own timeline.
+    await page.locator('[data-testid="compare-machine"]', { hasText: /CNC1/i }).first().click();
+    await page.waitForURL(/drill=acme%2Fzurich%2Fmachining%2Fline1%2Fcnc1|drill=acme\/zurich\/machining\/line1\/cnc1/);
+    await waitFor('one timeline row', async () => ((await rows.count()) === 1 ? true : undefined), 15_000);
+    assert.equal(await rows.first().getAttribute('data-machine'), CNC1);
+  });
+
+  it('shows KPI tiles on the overview', async () => {
+    await page.goto(`${base}/#/overview`);
+    await page.locator('.overview-kpis [data-testid="kpi-oee"]').waitFor({ timeout: 20_000 });
+    await page.waitForTimeout(1000);
+    await page.screenshot({ path: join(SHOTS, 'overview-kpis-1280.png') });
+  });
+
+  it('ranks the fleet by risk and shows a machine health index over time', async () => {
+    await waitFor('modelled machines', () => ((hub.pdm?.machines().length ?? 0) >= 5 ? true : undefined), 60_000);
+    await page.goto(`${base}/#/health`);
+    const rows = page.locator('[data-testid="fleet-row"]');
+    await rows.first().waitFor({ timeout: 30_000 });
+    const risks = await Promise.all((await rows.all()).map(async (r) => Number(await r.getAttribute('data-risk'))));
+    assert.ok(risks.length >= 5, `${risks.length} machines in the fleet view`);
+    for (let i = 1; i < risks.length; i++) assert.ok(risks[i - 1]! >= risks[i]!, `ranked by risk: ${risks.join(', ')}`);
+    await page.screenshot({ path: join(SHOTS, 'health-fleet-1280.png') });
+
+    await page.locator(`[data-testid="fleet-row"][data-machine="${CNC1}"] a`).click();
+    await page.waitForURL(/#\/health\/acme\/zurich\/machining\/line1\/cnc1/);
+    const index = page.locator('[data-testid="health-index"]');
+    await index.waitFor({ timeout: 20_000 });
+    assert.match((await index.textContent()) ?? '', /\d/);
+    // The health index is a derived tag in the historian: its history is drawn by uPlot.
+    await waitFor(
+      'health index history',
+      async () => ((await page.locator('[data-testid="health-chart"] canvas').count()) > 0 ? true : undefined),
+      30_000,
+    );
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: join(SHOTS, 'health-machine-1280.png'), fullPage: true });
+  });
+});
