@@ -76,6 +76,17 @@ describe('KPI and health pages in a real browser', {
   });
 
   it('shows the live OEE tile and the loss waterfall, and drills down to the state timeline', async () => {
+    // Let the plant produce for a while, so the figures have parts and energy behind them.
+    await waitFor(
+      'parts counted in the current shift',
+      async () => {
+        const r = await fetch(`${base}/api/v1/kpi/summary?asset=acme/zurich&shift=current`);
+        const s = (await r.json()) as { kpis?: { pq: number; kwh: number } };
+        return (s.kpis?.pq ?? 0) >= 3 && (s.kpis?.kwh ?? 0) > 0 ? true : undefined;
+      },
+      90_000,
+      1000,
+    );
     await page.goto(`${base}/#/kpi`);
     const oee = page.locator('[data-testid="kpi-oee"] .kpi-value');
     await oee.waitFor({ timeout: 30_000 });
@@ -138,6 +149,7 @@ describe('KPI and health pages in a real browser', {
 
     await page.locator(`[data-testid="fleet-row"][data-machine="${CNC1}"] a`).click();
     await page.waitForURL(/#\/health\/acme\/zurich\/machining\/line1\/cnc1/);
+    await page.locator('[data-testid="health-range"]').selectOption('1h');
     const index = page.locator('[data-testid="health-index"]');
     await index.waitFor({ timeout: 20_000 });
     assert.match((await index.textContent()) ?? '', /\d/);
@@ -147,6 +159,20 @@ describe('KPI and health pages in a real browser', {
       async () => ((await page.locator('[data-testid="health-chart"] canvas').count()) > 0 ? true : undefined),
       30_000,
     );
+    // Several evaluations in the historian (one a second), fetched by the page's 15 s refresh.
+    const id = `${CNC1}/health/index`;
+    await waitFor(
+      'a health index history',
+      async () => {
+        const r = await fetch(`${base}/api/v1/trend?tag=${encodeURIComponent(id)}&from=now-1h&to=now&maxPoints=400`);
+        const t = (await r.json()) as { series: { v: (number | null)[] }[] };
+        return (t.series[0]?.v.filter((v) => v !== null).length ?? 0) >= 5 ? true : undefined;
+      },
+      60_000,
+      1000,
+    );
+    await page.reload();
+    await page.locator('[data-testid="health-chart"] canvas').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(SHOTS, 'health-machine-1280.png'), fullPage: true });
   });

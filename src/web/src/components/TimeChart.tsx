@@ -142,5 +142,5 @@ export function TimeChart({
     };
   }, [x, series, tz, width, height, yRange?.join(), band?.join(), xRange?.join(), onPick !== undefined]);
 
-  return <div ref={box} className="trend-plot" role="img" aria-label={label} data-testid={testId} />;
+  return <div ref={box} className="trend-plot chart-plot" role="img" aria-label={label} data-testid={testId} />;
 }

@@ -173,9 +173,9 @@ export function Waterfall({ steps, drillHref }: { steps: readonly WaterfallStep[
     }
     return { s, a, b };
   });
-  const W = 560;
-  const L = 210;
-  const R = 130;
+  const W = 660;
+  const L = 270;
+  const R = 120;
   const H = 24;
   const x = (v: number) => L + (Math.max(0, v) / max) * (W - L - R);
   return (
@@ -219,7 +219,8 @@ function MachineComparison({
   names: (p: string) => string;
   drillTo: (m: string) => string;
 }) {
-  const rows = [...summary.machines].sort((a, b) => (a.kpis.oee ?? 2) - (b.kpis.oee ?? 2));
+  // Meters measure other machines' energy: they have no OEE and are left out of the comparison.
+  const rows = summary.machines.filter((m) => m.role !== 'meter').sort((a, b) => (a.kpis.oee ?? 2) - (b.kpis.oee ?? 2));
   return (
     <section className="card" aria-labelledby="cmp-title">
       <div className="card-head">
@@ -227,14 +228,20 @@ function MachineComparison({
         <span className="muted small">lowest OEE first</span>
       </div>
       <div className="table-wrap">
-        <table className="grid" data-testid="machine-comparison">
+        <table className="grid compare" data-testid="machine-comparison">
           <thead>
             <tr>
               <th>Machine</th>
               <th>OEE</th>
-              <th className="num">A</th>
-              <th className="num">E</th>
-              <th className="num">Q</th>
+              <th className="num" title="Availability">
+                A
+              </th>
+              <th className="num" title="Effectiveness">
+                E
+              </th>
+              <th className="num" title="Quality ratio">
+                Q
+              </th>
               <th className="num">Good</th>
               <th className="num">kWh/part</th>
               <th className="num">kWh</th>
@@ -247,8 +254,8 @@ function MachineComparison({
                 <td>
                   <a href={drillTo(m.asset)} data-testid="compare-machine">
                     {names(m.asset)}
-                  </a>{' '}
-                  <span className="muted small">{m.role}</span>
+                  </a>
+                  {m.role !== 'production' && <span className="muted small"> {m.role}</span>}
                 </td>
                 <td>
                   <span className="bar-cell">
