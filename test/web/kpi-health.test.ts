@@ -54,6 +54,8 @@ describe('KPI and health pages in a real browser', {
     hub = new Hub(config, { logger: log, demo: true, webRoot });
     await hub.start();
     base = hub.address as string;
+    // A broken tool on CNC1: an unplanned stop (failure) to give a reason to.
+    hub.demo?.simulation.get('Machining.Line1.CNC1')?.injectFault('tool');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -130,9 +132,40 @@ describe('KPI and health pages in a real browser', {
     assert.equal(await rows.first().getAttribute('data-machine'), CNC1);
   });
 
+  it('gives an unplanned stop a reason with the picker; the Pareto shows it', async () => {
+    await page.goto(`${base}/#/kpi`);
+    const picker = page.locator('[data-testid="stop-reason"]', { hasText: /Tool breakage/ });
+    const row = page.locator('[data-testid="stops"] tbody tr', { hasText: 'CNC1' }).filter({ hasText: 'failure' });
+    await row.first().waitFor({ timeout: 30_000 });
+    assert.ok((await picker.count()) > 0, 'the reason tree is offered');
+    await row.first().locator('[data-testid="stop-reason"]').selectOption('breakdown.tool');
+    // Stored through PUT /kpi/stops/reason: the API and the Pareto on the page both show it.
+    await waitFor(
+      'the reason in the API',
+      async () => {
+        const r = await fetch(`${base}/api/v1/kpi/stops?asset=${encodeURIComponent(CNC1)}&shift=current`);
+        const b = (await r.json()) as { stops: { reason?: string }[] };
+        return b.stops.some((x) => x.reason === 'breakdown.tool') ? true : undefined;
+      },
+      10_000,
+    );
+    await page.waitForFunction(
+      `[...document.querySelectorAll('[data-testid="pareto"] text')].some((t) => t.textContent.includes('Tool breakage'))`,
+      undefined,
+      { timeout: 20_000 },
+    );
+    await page.screenshot({ path: join(SHOTS, 'kpi-stops-1280.png'), fullPage: true });
+  });
+
   it('shows KPI tiles on the overview', async () => {
     await page.goto(`${base}/#/overview`);
     await page.locator('.overview-kpis [data-testid="kpi-oee"]').waitFor({ timeout: 20_000 });
+    // The tiles lead to the KPI page with the timeline behind them.
+    assert.match(
+      (await page.locator('.overview-kpis [data-testid="kpi-oee"]').getAttribute('href')) ?? '',
+      /^#\/kpi\/acme\/zurich\?drill=/,
+    );
+    await page.evaluate("document.querySelectorAll('main, .page, .with-tree, .tree-panel').forEach((e) => { e.scrollTop = 0; }); window.scrollTo(0, 0)");
     await page.waitForTimeout(1000);
     await page.screenshot({ path: join(SHOTS, 'overview-kpis-1280.png') });
   });
@@ -175,5 +208,22 @@ describe('KPI and health pages in a real browser', {
     await page.locator('[data-testid="health-chart"] canvas').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(1500);
     await page.screenshot({ path: join(SHOTS, 'health-machine-1280.png'), fullPage: true });
+  });
+
+  it('works at tablet width (768 px) without horizontal scroll', async () => {
+    await page.setViewportSize({ width: 768, height: 1024 });
+    for (const [hash, ready, shot] of [
+      ['#/kpi', '[data-testid="waterfall"]', 'kpi-768.png'],
+      ['#/health', '[data-testid="fleet-row"]', 'health-fleet-768.png'],
+    ] as const) {
+      await page.goto(`${base}/${hash}`);
+      await page.locator(ready).first().waitFor({ timeout: 20_000 });
+      await page.waitForTimeout(1000);
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
+      assert.ok(overflow <= 0, `${hash}: no horizontal scroll at 768 px (overflow ${overflow})`);
+      await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useMemo, useState } from 'react';
 import { type KpiRange, type KpiSummary, kpiApi, type ParetoRow, type Reason, type WaterfallStep } from '../api';
 import { KpiTiles } from '../components/KpiTiles';
 import { StateTimeline } from '../components/StateTimeline';
@@ -83,23 +83,28 @@ export function KpiPage({ route }: { route: Route }) {
       {!s && !summary.error && <p className="muted">Loading…</p>}
       {s && <KpiTiles kpis={s.kpis} drillHref={drillTo('*')} />}
       {drill && <DrillDown scope={scope} closeRange={range} summary={s} drill={drill} at={at} names={name} />}
-      {s && (
-        <div className="kpi-grid">
-          <section className="card" aria-labelledby="wf-title">
-            <div className="card-head">
-              <h2 id="wf-title">OEE loss waterfall</h2>
-              <span className="muted small">planned time → fully productive time</span>
-            </div>
-            <Waterfall steps={s.waterfall} drillHref={drillTo('*')} />
-          </section>
-          <MachineComparison summary={s} names={name} drillTo={drillTo} />
-        </div>
-      )}
+      <ParetoAndStops
+        scope={scope}
+        range={range}
+        names={name}
+        drillTo={drillTo}
+        waterfall={
+          s && (
+            <section className="card" aria-labelledby="wf-title">
+              <div className="card-head">
+                <h2 id="wf-title">OEE loss waterfall</h2>
+                <span className="muted small">planned time → fully productive time</span>
+              </div>
+              <Waterfall steps={s.waterfall} drillHref={drillTo('*')} />
+            </section>
+          )
+        }
+      />
+      {s && <MachineComparison summary={s} names={name} drillTo={drillTo} />}
       <div className="kpi-grid">
         <OeePerShift scope={scope} onPick={(shiftId) => (location.hash = drillTo('*', shiftId))} />
         <EnergyPerPart scope={scope} onPick={(day) => (location.hash = drillTo('*', day))} />
       </div>
-      <ParetoAndStops scope={scope} range={range} names={name} drillTo={drillTo} />
     </section>
   );
 }
@@ -372,11 +377,14 @@ function ParetoAndStops({
   range,
   names,
   drillTo,
+  waterfall,
 }: {
   scope: string;
   range: string;
   names: (p: string) => string;
   drillTo: (m: string) => string;
+  /** Shown beside the Pareto: both explain where the planned busy time went. */
+  waterfall: ReactNode;
 }) {
   const plant = usePlant();
   const pareto = usePoll(`${scope}|${range}|pareto`, (sig) => kpiApi.pareto(scope, kpiRange(range), sig), 10_000);
@@ -392,16 +400,19 @@ function ParetoAndStops({
   }
   const list = [...(stops.value?.stops ?? [])].sort((a, b) => Date.parse(b.start) - Date.parse(a.start)).slice(0, 25);
   return (
-    <div className="kpi-grid">
-      <section className="card" aria-labelledby="pareto-title">
-        <div className="card-head">
-          <h2 id="pareto-title">Stop reasons (Pareto)</h2>
-          <span className="muted small">planned busy time lost</span>
-        </div>
-        {pareto.error && <p className="error">{pareto.error}</p>}
-        {pareto.value && pareto.value.rows.length === 0 && <p className="muted">No unplanned stops in this range.</p>}
-        {pareto.value && pareto.value.rows.length > 0 && <Pareto rows={pareto.value.rows} drillHref={drillTo('*')} />}
-      </section>
+    <>
+      <div className="kpi-grid">
+        {waterfall}
+        <section className="card" aria-labelledby="pareto-title">
+          <div className="card-head">
+            <h2 id="pareto-title">Stop reasons (Pareto)</h2>
+            <span className="muted small">planned busy time lost</span>
+          </div>
+          {pareto.error && <p className="error">{pareto.error}</p>}
+          {pareto.value && pareto.value.rows.length === 0 && <p className="muted">No unplanned stops in this range.</p>}
+          {pareto.value && pareto.value.rows.length > 0 && <Pareto rows={pareto.value.rows} drillHref={drillTo('*')} />}
+        </section>
+      </div>
       <section className="card" aria-labelledby="stops-title">
         <div className="card-head">
           <h2 id="stops-title">Unplanned stops</h2>
@@ -480,19 +491,19 @@ function ParetoAndStops({
           </div>
         )}
       </section>
-    </div>
+    </>
   );
 }
 
 /** Pareto: bars of lost time per reason, largest first, with the cumulative share as a line. */
 export function Pareto({ rows, drillHref }: { rows: readonly ParetoRow[]; drillHref: string }) {
   const W = 560;
-  const H = 220;
-  const B = 70;
+  const H = 250;
+  const B = 100;
   const T = 10;
   const L = 50;
   const max = Math.max(1, ...rows.map((r) => r.lostMs));
-  const bw = (W - L - 40) / rows.length;
+  const bw = Math.min(90, (W - L - 40) / rows.length);
   const y = (ms: number) => T + (1 - ms / max) * (H - T - B);
   const yc = (share: number) => T + (1 - share) * (H - T - B);
   const line = rows.map((r, i) => `${i ? 'L' : 'M'}${L + bw * (i + 0.5)},${yc(r.cumulativeShare)}`).join('');
