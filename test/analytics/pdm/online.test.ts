@@ -283,6 +283,7 @@ describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
       baselinePeriod: 0,
       wearLimit: 100,
       anomalyThreshold: 5,
+      quietModes: ['tool'],
     });
     const sample = (state: number, vib: number) =>
       new Map([
@@ -302,5 +303,24 @@ describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
     assert.equal(idle.healthIndex, 100);
     const running = model.evaluate(next(), sample(0, 1.21));
     assert.ok(running.anomalyScore < 2);
+  });
+
+  it('without its own health signal, the health index follows the worst non-consumable wear', () => {
+    const model = new MachineHealthModel({
+      baselineSamples: 10,
+      baselinePeriod: 0,
+      wearLimit: 100,
+      anomalyThreshold: 5,
+      quietModes: ['tool'],
+    });
+    const a = model.evaluate(
+      START,
+      new Map([
+        ['status/machine_state', 0],
+        ['bearing/wear', 70],
+        ['tool/wear', 95],
+      ]),
+    );
+    assert.equal(a.healthIndex, 30);
   });
 });

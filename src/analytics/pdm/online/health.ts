@@ -10,9 +10,10 @@ import type { PdmConfig } from '../config.js';
  * limit. The baseline is the machine's own: the first `baselineSamples` evaluations in each state.
  *
  * - Anomaly score: the largest positive z-score of the smoothed symptoms against the baseline of
- *   the current state (degradation raises vibration, temperature and power; a cold machine reading
- *   low is not a fault). The top contributors are reported with value and baseline.
- * - Health index 0–100: the machine's own `condition/health` when it reports one, capped by an
+ *   the current state (degradation raises vibration and temperature; a cold machine reading low is
+ *   not a fault). The top contributors are reported with value and expected level.
+ * - Health index 0–100: the machine's own `condition/health` when it reports one, else
+ *   100 − the largest wear of a non-quiet failure mode (in % of its limit), capped by an
  *   anomaly-based index, 100·exp(−max(0, score − 2)/6).
  * - RUL per failure mode: every `…/wear` or `…/<part>_wear` tag (%) is a mode; the wear rate is the
  *   least-squares slope since the last renewal (a drop of the wear), averaged over whole duty
@@ -52,7 +53,7 @@ export interface HealthAssessment {
 
 export type HealthModelOptions = Pick<
   PdmConfig,
-  'baselineSamples' | 'baselinePeriod' | 'wearLimit' | 'anomalyThreshold'
+  'baselineSamples' | 'baselinePeriod' | 'wearLimit' | 'anomalyThreshold' | 'quietModes'
 >;
 
 const EWMA_ALPHA = 0.2;
@@ -363,7 +364,12 @@ export class MachineHealthModel {
       this.anomalyIndex = 100 * Math.exp(-Math.max(0, anomalyScore - 2) / 6);
     }
     if (ownHealth !== undefined) this.ownHealth = ownHealth;
-    const healthIndex = Math.max(0, Math.min(100, this.ownHealth ?? 100, this.anomalyIndex));
+    let wearHealth = 100;
+    for (const [mode, w] of wearNow) {
+      if (!this.opts.quietModes.includes(mode))
+        wearHealth = Math.min(wearHealth, 100 - (100 * w) / this.opts.wearLimit);
+    }
+    const healthIndex = Math.max(0, Math.min(100, this.ownHealth ?? wearHealth, this.anomalyIndex));
 
     const rul: RulEstimate[] = [];
     for (const [mode, v] of wearNow) {
