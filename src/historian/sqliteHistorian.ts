@@ -10,6 +10,7 @@ import { BucketAccumulator } from './buckets.js';
 import { type ChunkSummary, decodeChunk, encodeChunk, summarize } from './chunkCodec.js';
 import { type Columns, lowerBound, mergeColumns, TagBuffer } from './columns.js';
 import { type SqliteHistorianConfig, type SqliteHistorianOptions, sqliteHistorianOptionsSchema } from './options.js';
+import { validatedRetention } from './retention.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import type {
   AggregateBucket,
@@ -742,12 +743,7 @@ export class SqliteHistorian implements Historian {
   // ---- Retention ----------------------------------------------------------------------------------
 
   setRetention(rules: readonly RetentionRule[]): void {
-    for (const r of rules) {
-      if (!(r.maxAgeMs > 0)) {
-        throw new GotthardError('GT_CONFIG_INVALID', `retention class '${r.class}': maxAgeMs must be > 0`);
-      }
-    }
-    this.retention = rules.map((r) => ({ ...r }));
+    this.retention = validatedRetention(rules);
   }
 
   /**

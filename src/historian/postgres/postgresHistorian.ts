@@ -4,6 +4,7 @@ import { GotthardError } from '../../errors.js';
 import type { SampleBatch } from '../../model/sample.js';
 import type { TagDefinition, TagRecord } from '../../model/tag.js';
 import type { HubEvent } from '../../pipeline/types.js';
+import { validatedRetention } from '../retention.js';
 import type {
   AggregateBucket,
   AggregateQuery,
@@ -841,12 +842,7 @@ export class PostgresHistorian implements Historian {
   // ---- Retention ----------------------------------------------------------------------------------
 
   setRetention(rules: readonly RetentionRule[]): void {
-    for (const r of rules) {
-      if (!(r.maxAgeMs > 0)) {
-        throw new GotthardError('GT_CONFIG_INVALID', `retention class '${r.class}': maxAgeMs must be > 0`);
-      }
-    }
-    this.retention = rules.map((r) => ({ ...r }));
+    this.retention = validatedRetention(rules);
   }
 
   /**
