@@ -165,7 +165,9 @@ describe('KPI and health pages in a real browser', {
       (await page.locator('.overview-kpis [data-testid="kpi-oee"]').getAttribute('href')) ?? '',
       /^#\/kpi\/acme\/zurich\?drill=/,
     );
-    await page.evaluate("document.querySelectorAll('main, .page, .with-tree, .tree-panel').forEach((e) => { e.scrollTop = 0; }); window.scrollTo(0, 0)");
+    await page.evaluate(
+      "document.querySelectorAll('main, .page, .with-tree, .tree-panel').forEach((e) => { e.scrollTop = 0; }); window.scrollTo(0, 0)",
+    );
     await page.waitForTimeout(1000);
     await page.screenshot({ path: join(SHOTS, 'overview-kpis-1280.png') });
   });
