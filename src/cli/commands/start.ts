@@ -20,7 +20,8 @@ export function registerStart(program: Command): void {
       if (opts.config) {
         config = loadConfigFile(opts.config, { env });
       } else if (opts.demo) {
-        config = validateConfig({ assets: DEMO_ASSETS }, { env });
+        // The demo shows everything the hub does: the health model runs too (off by default elsewhere).
+        config = validateConfig({ assets: DEMO_ASSETS, pdm: { enabled: true } }, { env });
       } else {
         throw new Error('nothing to run: give a config file with --config FILE, or --demo to run the demo plant');
       }
