@@ -4,8 +4,9 @@
  * Gotthard's cost ÷ the peer's cost). See docs/benchmarks.md.
  *
  * Environment: BENCH_ONLY=ingest,nodered,memory,historian,startup (default all), BENCH_ROUNDS (3),
- * BENCH_SERVERS (2), BENCH_MACHINES (per server, 1000), BENCH_INTERVAL (ms, 200),
- * BENCH_HISTORIAN_SCALE (0.5), BENCH_MEMORY_100K=0 to skip the 100k-tag memory run.
+ * BENCH_SERVERS (2), BENCH_MACHINES (per server, 500), BENCH_INTERVAL (ms, 200),
+ * BENCH_HISTORIAN_SCALE (0.25), BENCH_MEMORY_100K=0 to skip the 100k-tag memory run. The defaults
+ * are sized to finish within 10 minutes on a 2-core machine.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ const env = process.env;
 const only = new Set((env.BENCH_ONLY ?? 'ingest,nodered,memory,historian,startup').split(','));
 const rounds = Number(env.BENCH_ROUNDS ?? 3);
 const servers = Number(env.BENCH_SERVERS ?? 2);
-const machines = Number(env.BENCH_MACHINES ?? 1000);
+const machines = Number(env.BENCH_MACHINES ?? 500);
 const interval = Number(env.BENCH_INTERVAL ?? 200);
 
 const results: BenchResult[] = [];
@@ -145,14 +146,14 @@ await section('memory', async () => {
 
 await section('historian', async () => {
   const { benchHistorian } = await import('./historian.js');
-  add(await benchHistorian({ scale: Number(env.BENCH_HISTORIAN_SCALE ?? 0.5), dir: join(dir, 'historian') }));
+  add(await benchHistorian({ scale: Number(env.BENCH_HISTORIAN_SCALE ?? 0.25), dir: join(dir, 'historian') }));
   const pgFile = join(ROOT, 'bench/historian-pg.ts');
   if (existsSync(pgFile)) {
     const mod = (await import(pgFile)) as Record<string, unknown>;
     const fn = Object.values(mod).find((v) => typeof v === 'function') as
       | ((o: Record<string, unknown>) => Promise<BenchResult[]>)
       | undefined;
-    if (fn) add(await fn({ scale: Number(env.BENCH_HISTORIAN_SCALE ?? 0.5) }));
+    if (fn) add(await fn({ scale: Number(env.BENCH_HISTORIAN_SCALE ?? 0.25) }));
   } else {
     notes.push('historian: PostgreSQL figures skipped: bench/historian-pg.ts is not there yet');
   }
