@@ -46,7 +46,9 @@ describe('KPI and health pages in a real browser', {
         http: { port: 0 },
         historian: { flushInterval: 200 },
         demo: { port: await freePort() },
-        kpi: { enabled: true },
+        // One 24 h shift without breaks: a stop is lost planned busy time whatever the time of day
+        // (in a planned break it would be PDOT and stay out of the Pareto).
+        kpi: { enabled: true, shifts: [{ name: 'day', start: '00:00', end: '00:00' }] },
         pdm: { enabled: true, evaluateInterval: '1s', baselineSamples: 10, baselinePeriod: '10s' },
       },
       { env: {} },
@@ -149,10 +151,25 @@ describe('KPI and health pages in a real browser', {
       },
       10_000,
     );
+    let last = '';
+    await waitFor(
+      'the reason in the API Pareto',
+      async () => {
+        const r = await fetch(`${base}/api/v1/kpi/pareto?asset=acme/zurich&shift=current`);
+        const b = (await r.json()) as { rows: { label: string }[] };
+        last = JSON.stringify(b.rows);
+        return b.rows.some((x) => x.label === 'Tool breakage') ? true : undefined;
+      },
+      30_000,
+    ).catch(async (e) => {
+      const st = await (await fetch(`${base}/api/v1/kpi/stops?asset=acme/zurich&shift=current`)).text();
+      throw new Error(`${(e as Error).message}; pareto ${last}; stops ${st}`);
+    });
+    // The page polls the Pareto every 10 s (and at once after the change); allow for a busy machine.
     await page.waitForFunction(
       `[...document.querySelectorAll('[data-testid="pareto"] text')].some((t) => t.textContent.includes('Tool breakage'))`,
       undefined,
-      { timeout: 20_000 },
+      { timeout: 45_000 },
     );
     await page.screenshot({ path: join(SHOTS, 'kpi-stops-1280.png'), fullPage: true });
   });
