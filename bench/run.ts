@@ -9,7 +9,7 @@
  * are sized to finish within 10 minutes on a 2-core machine.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './historian.js';
@@ -59,8 +59,8 @@ await section('ingest', async () => {
     servers,
     machinesPerServer: machines,
     updateIntervalMs: interval,
-    warmMs: 8000,
-    windowMs: 15_000,
+    warmMs: 6000,
+    windowMs: 12_000,
     log,
   });
   add(out.results);
@@ -146,6 +146,7 @@ await section('memory', async () => {
 
 await section('historian', async () => {
   const { benchHistorian } = await import('./historian.js');
+  mkdirSync(join(dir, 'historian'), { recursive: true });
   add(await benchHistorian({ scale: Number(env.BENCH_HISTORIAN_SCALE ?? 0.25), dir: join(dir, 'historian') }));
   const pgFile = join(ROOT, 'bench/historian-pg.ts');
   if (existsSync(pgFile)) {
@@ -159,10 +160,9 @@ await section('historian', async () => {
   }
   const trendFile = join(ROOT, 'bench/trend.ts');
   if (existsSync(trendFile)) {
+    // by name: a module namespace lists exports alphabetically, so "the first function" is another one
     const mod = (await import(trendFile)) as Record<string, unknown>;
-    const fn = Object.values(mod).find((v) => typeof v === 'function') as
-      | ((o: Record<string, unknown>) => Promise<BenchResult[]>)
-      | undefined;
+    const fn = mod.benchTrend as ((o: Record<string, unknown>) => Promise<BenchResult[]>) | undefined;
     if (fn) add(await fn({}));
   } else {
     notes.push('historian: trend API figures skipped: bench/trend.ts is not there yet');
