@@ -111,3 +111,20 @@ export interface MachineCommands {
   write(r: MachineWriteRequest): Promise<MachineCommandResult>;
   call(r: MachineCallRequest): Promise<MachineCommandResult>;
 }
+
+/** Data classification, from least to most sensitive. */
+export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+/**
+ * Data governance per tag (owner, classification, retention). Classification controls what leaves
+ * the hub: a confidential or restricted tag never goes to an outbound sink unless a rule allows it.
+ */
+export interface DataGovernance {
+  classificationOf(tagId: string): Classification;
+  /**
+   * May this tag's value leave the hub through `sink`? `sink` is `<kind>:<name>`, e.g. `mqtt:uns`,
+   * `webhook:cmms`, `erp:sap`, `email:maintenance`, `http:<rule id>`.
+   */
+  mayLeave(tagId: string, sink: string): boolean;
+}
