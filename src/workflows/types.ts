@@ -82,3 +82,24 @@ export interface WorkOrderStatusSink {
   ): WorkOrder;
   setExternalId(workOrderId: string, connector: string, externalId: string): void;
 }
+
+/** An outbound action of a rule, delivered through the durable outbox like work-order changes. */
+export type OutboundAction =
+  | { kind: 'notify.webhook'; connector: string; subject: string; body: Record<string, unknown> }
+  | { kind: 'notify.email'; connector: string; to: string[]; subject: string; text: string }
+  | { kind: 'mqtt.publish'; topic: string; payload: string; qos: 0 | 1; retain: boolean }
+  | {
+      kind: 'http.call';
+      method: 'POST' | 'PUT' | 'PATCH';
+      url: string;
+      headers: Record<string, string>;
+      body: string;
+    };
+
+export interface ActionDelivery {
+  /**
+   * Persists the action before returning; delivered later, retried with backoff, never twice for the
+   * same idempotency key. `tagIds` are the tags whose values the payload carries (classification check).
+   */
+  enqueue(action: OutboundAction, idempotencyKey: string, tagIds: readonly string[]): void;
+}
