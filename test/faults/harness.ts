@@ -32,7 +32,14 @@ export interface CounterSourceOptions {
 export function counterHubConfig(
   dataDir: string,
   src: CounterSourceOptions,
-  extra: { flushInterval?: number; historianPath?: string } = {},
+  extra: {
+    flushInterval?: number;
+    historianPath?: string;
+    /** The `uns:` section (case 3 publishes to a private broker). */
+    uns?: Record<string, unknown>;
+    /** Extra `historian:` keys, e.g. `{ engine: 'postgres', postgres: {…} }` (case 4). */
+    historian?: Record<string, unknown>;
+  } = {},
 ): GotthardConfig {
   return validateConfig(
     {
@@ -42,7 +49,9 @@ export function counterHubConfig(
       historian: {
         flushInterval: extra.flushInterval ?? 200,
         ...(extra.historianPath ? { path: extra.historianPath } : {}),
+        ...extra.historian,
       },
+      ...(extra.uns ? { uns: extra.uns } : {}),
       sources: [
         {
           kind: 'opcua',
