@@ -14,6 +14,8 @@ import { type AssetNode, buildAssetTree } from '../model/assets.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
 import { type HubPki, openPki } from '../pki/index.js';
+import { AuthService } from '../security/auth/index.js';
+import { AuditLog } from '../security/audit/index.js';
 import { type DemoPlant, startDemoPlant } from '../sim/index.js';
 import { createSource, sourceConfigSchema } from '../sources/index.js';
 import { brokerTarget, type EmbeddedBroker, startEmbeddedBroker, UnsPublisher } from '../uns/index.js';
@@ -55,6 +57,8 @@ export class Hub implements HubView {
   private mqttBroker: EmbeddedBroker | undefined;
   private uns: UnsPublisher | undefined;
   private stopping: Promise<void> | undefined;
+  private authImpl: AuthService | undefined;
+  private auditImpl: AuditLog | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -80,6 +84,11 @@ export class Hub implements HubView {
     return this.pdmImpl;
   }
 
+  /** The tamper-evident audit log (src/security/audit); open from the start of `start()`. */
+  get audit(): AuditLog | undefined {
+    return this.auditImpl;
+  }
+
   get pki(): HubPki {
     if (!this.pkiImpl) throw new GotthardError('GT_INTERNAL', 'hub not started');
     return this.pkiImpl;
@@ -91,6 +100,13 @@ export class Hub implements HubView {
   async start(): Promise<void> {
     const c = this.config;
     mkdirSync(c.dataDir, { recursive: true });
+    // First, so everything the hub does from here on can be audited.
+    const audit = new AuditLog({
+      file: join(c.dataDir, 'audit', 'audit.log'),
+      logger: this.log.child({ component: 'audit' }),
+    });
+    audit.open();
+    this.auditImpl = audit;
     const historian = createHistorian(c.historian, {
       dataDir: c.dataDir,
       logger: this.log.child({ component: 'historian' }),
@@ -165,9 +181,27 @@ export class Hub implements HubView {
       ),
     );
 
-    this.api = await buildApi(this, { logger: this.log, version: VERSION, webRoot: this.opts.webRoot });
+    this.authImpl = await AuthService.open({
+      dataDir: c.dataDir,
+      config: c.security,
+      logger: this.log.child({ component: 'auth' }),
+    });
+    this.api = await buildApi(this, {
+      logger: this.log,
+      version: VERSION,
+      webRoot: this.opts.webRoot,
+      auth: this.authImpl,
+    });
     this.address = await this.api.listen({ host: c.http.host, port: c.http.port });
     this.log.info({ url: `${this.address}/api/v1/health` }, 'HTTP API listening');
+    const setupToken = this.authImpl.takeSetupToken();
+    if (setupToken !== undefined) {
+      // Printed once, on purpose: the only way in on a first start without GOTTHARD_ADMIN_PASSWORD.
+      this.log.warn(
+        { setupUrl: `${this.address}/#/setup`, setupToken },
+        'first start: no user exists; open the setup page and enter this one-time setup token to create the admin',
+      );
+    }
 
     this.retentionTimer = setInterval(() => {
       historian.applyRetention().catch((err: unknown) => this.log.error({ err }, 'retention failed'));
@@ -289,8 +323,10 @@ export class Hub implements HubView {
     await this.pipeline.close().catch((err: unknown) => this.log.error({ err }, 'historian close failed'));
     await within(this.mqttBroker?.stop() ?? Promise.resolve(), 'mqtt broker');
     await within(this.api?.close() ?? Promise.resolve(), 'api');
+    this.authImpl?.close();
     await within(this.demoPlant?.stop() ?? Promise.resolve(), 'demo plant');
     await within(this.pkiImpl?.close() ?? Promise.resolve(), 'pki');
+    this.auditImpl?.close();
     this.log.info('hub stopped');
   }
 }

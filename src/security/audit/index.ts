@@ -1,0 +1,12 @@
+export {
+  type AuditEntry,
+  type AuditHead,
+  AuditLog,
+  type AuditLogOptions,
+  canonicalJson,
+  entryHash,
+  GENESIS_HASH,
+  readEntries,
+  readHead,
+} from './log.js';
+export { type AuditProblem, type AuditVerification, verifyAuditLog } from './verify.js';
