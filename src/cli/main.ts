@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { isGotthardError } from '../errors.js';
 import { VERSION } from '../hub/index.js';
+import { registerAudit } from './commands/audit.js';
 import { registerClientCommands } from './commands/client.js';
 import { registerConfig } from './commands/config.js';
 import { registerImportExport } from './commands/import.js';
@@ -30,6 +31,7 @@ registerPki(program);
 registerConfig(program);
 registerImportExport(program);
 registerPdm(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@ export {
   type AuditHead,
   AuditLog,
   type AuditLogOptions,
+  auditToCsv,
   canonicalJson,
   entryHash,
   GENESIS_HASH,

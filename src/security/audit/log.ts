@@ -230,3 +230,30 @@ export function readEntries(file: string): AuditEntry[] {
     closeSync(fd);
   }
 }
+
+const CSV_COLUMNS = [
+  'seq',
+  'ts',
+  'actor',
+  'action',
+  'target',
+  'outcome',
+  'reason',
+  'ip',
+  'details',
+  'prev',
+  'hash',
+] as const;
+
+function csvCell(v: unknown): string {
+  const s = v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV (RFC 4180) of audit entries, `ts` as ISO 8601, `details` as JSON. */
+export function auditToCsv(entries: readonly AuditEntry[]): string {
+  const rows = entries.map((e) =>
+    CSV_COLUMNS.map((c) => csvCell(c === 'ts' ? new Date(e.ts).toISOString() : e[c])).join(','),
+  );
+  return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
+}

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import pino from 'pino';
+import { AuditLog, entryHash, readEntries, verifyAuditLog } from '../../src/security/audit/index.js';
+
+const run = promisify(execFile);
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A log of `n` entries in a fresh folder; returns its file. */
+function makeLog(n: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gt-audit-'));
+  dirs.push(dir);
+  const file = path.join(dir, 'audit.log');
+  const log = new AuditLog({ file, logger: pino({ level: 'silent' }) });
+  log.open();
+  for (let i = 1; i <= n; i++) {
+    log.append({
+      actor: i % 2 ? 'user:alice' : 'rule:wear-high',
+      action: i % 3 ? 'machine.write' : 'pki.trust',
+      target: `acme/zurich/machining/line1/cnc1/tag${i}`,
+      outcome: i % 4 ? 'ok' : 'refused',
+      reason: `step ${i}`,
+      details: { value: i, nested: { b: 2, a: 1 } },
+      ip: '127.0.0.1',
+    });
+  }
+  log.close();
+  return file;
+}
+
+const lines = (file: string): string[] => readFileSync(file, 'utf8').trimEnd().split('\n');
+const save = (file: string, ls: string[]): void => writeFileSync(file, `${ls.join('\n')}\n`);
+
+describe('audit log', () => {
+  it('chains every entry to the one before, and an untouched log verifies', () => {
+    const file = makeLog(10);
+    const entries = readEntries(file);
+    assert.equal(entries.length, 10);
+    entries.forEach((e, i) => {
+      assert.equal(e.seq, i + 1);
+      assert.equal(e.hash, entryHash(e));
+      if (i > 0) assert.equal(e.prev, entries[i - 1]?.hash);
+    });
+    const v = verifyAuditLog(file);
+    assert.deepEqual(v.problems, []);
+    assert.equal(v.ok, true);
+    assert.equal(v.head, entries[9]?.hash);
+  });
+
+  it('continues the chain after a restart', () => {
+    const file = makeLog(3);
+    const log = new AuditLog({ file, logger: pino({ level: 'silent' }) });
+    log.open();
+    log.append({ actor: 'system', action: 'hub.start', outcome: 'ok' });
+    log.close();
+    const entries = readEntries(file);
+    assert.equal(entries[3]?.seq, 4);
+    assert.equal(entries[3]?.prev, entries[2]?.hash);
+    assert.equal(verifyAuditLog(file).ok, true);
+  });
+
+  it('names an edited entry', () => {
+    const file = makeLog(10);
+    const ls = lines(file);
+    ls[4] = (ls[4] as string).replace('"outcome":"ok"', '"outcome":"refused"').replace('step 5', 'step five');
+    save(file, ls);
+    const v = verifyAuditLog(file);
+    assert.equal(v.ok, false);
+    assert.deepEqual(
+      v.problems.map((p) => [p.entry, p.kind]),
+      [[5, 'edited']],
+    );
+    assert.match(v.problems[0]?.message ?? '', /entry 5 was edited/);
+  });
+
+  it('names an entry edited with its hash recomputed (the next entry no longer chains)', () => {
+    const file = makeLog(10);
+    const ls = lines(file);
+    const e = JSON.parse(ls[6] as string);
+    e.actor = 'user:mallory';
+    e.hash = entryHash(e);
+    ls[6] = JSON.stringify(e);
+    save(file, ls);
+    const v = verifyAuditLog(file);
+    assert.deepEqual(
+      v.problems.map((p) => [p.entry, p.kind]),
+      [[8, 'relinked']],
+    );
+    assert.match(v.problems[0]?.message ?? '', /entry 8 does not chain to entry 7/);
+  });
+
+  it('names a removed entry', () => {
+    const file = makeLog(10);
+    const ls = lines(file);
+    ls.splice(3, 1); // entry 4
+    save(file, ls);
+    const v = verifyAuditLog(file);
+    assert.deepEqual(
+      v.problems.map((p) => [p.entry, p.kind]),
+      [[4, 'removed']],
+    );
+    assert.match(v.problems[0]?.message ?? '', /entry 4 was removed/);
+  });
+
+  it('names entries removed from the end (from the head file)', () => {
+    const file = makeLog(10);
+    save(file, lines(file).slice(0, 8));
+    const v = verifyAuditLog(file);
+    assert.deepEqual(
+      v.problems.map((p) => [p.entry, p.kind]),
+      [[9, 'truncated']],
+    );
+    assert.match(v.problems[0]?.message ?? '', /entries 9\.\.10 were removed from the end/);
+  });
+
+  it('names reordered entries', () => {
+    const file = makeLog(10);
+    const ls = lines(file);
+    [ls[5], ls[6]] = [ls[6] as string, ls[5] as string]; // entries 6 and 7 swapped
+    save(file, ls);
+    const v = verifyAuditLog(file);
+    assert.deepEqual(
+      v.problems.map((p) => [p.entry, p.kind]),
+      [[6, 'reordered']],
+    );
+    assert.match(v.problems[0]?.message ?? '', /entry 6 appears after entry 7/);
+  });
+
+  it('records in the chain that the hub found its end cut when it reopens', () => {
+    const file = makeLog(5);
+    save(file, lines(file).slice(0, 4));
+    const log = new AuditLog({ file, logger: pino({ level: 'silent' }) });
+    log.open();
+    log.close();
+    const last = readEntries(file).at(-1);
+    assert.equal(last?.action, 'audit.tampered');
+    const v = verifyAuditLog(file);
+    assert.deepEqual(
+      v.problems.map((p) => [p.entry, p.kind]),
+      [[5, 'tamper-recorded']],
+    );
+  });
+
+  it('`gotthard audit verify` exits non-zero and says which entry is wrong', async () => {
+    const file = makeLog(6);
+    const cli = ['--import', 'tsx', path.resolve('src/cli/main.ts'), 'audit', 'verify', '--file', file];
+    const good = await run(process.execPath, cli);
+    assert.match(good.stdout, /6 entries, chain intact/);
+    const ls = lines(file);
+    ls.splice(1, 1);
+    save(file, ls);
+    await assert.rejects(run(process.execPath, cli), (err: { code: number; stdout: string }) => {
+      assert.equal(err.code, 1);
+      assert.match(err.stdout, /entry 2 was removed/);
+      return true;
+    });
+  });
+});
