@@ -3,6 +3,7 @@ import { kpiConfigSchema } from '../analytics/kpi/config.js';
 import { pdmConfigSchema } from '../analytics/pdm/config.js';
 import { sourceConfigSchema } from '../sources/index.js';
 import { unsSchema } from '../uns/config.js';
+import { workflowsConfigSchema } from '../workflows/config.js';
 import { duration, secret } from './types.js';
 
 const segment = z
@@ -173,6 +174,7 @@ export const configSchema = z
     uns: unsSchema.optional(),
     kpi: kpiConfigSchema.prefault({}),
     pdm: pdmConfigSchema,
+    workflows: workflowsConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => {

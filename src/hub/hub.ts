@@ -16,9 +16,11 @@ import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
 import { type HubPki, openPki } from '../pki/index.js';
 import { AuthService } from '../security/auth/index.js';
 import { AuditLog } from '../security/audit/index.js';
+import type { MachineCommands } from '../security/types.js';
 import { type DemoPlant, startDemoPlant } from '../sim/index.js';
 import { createSource, sourceConfigSchema } from '../sources/index.js';
 import { brokerTarget, type EmbeddedBroker, startEmbeddedBroker, UnsPublisher } from '../uns/index.js';
+import { type ActionDelivery, type WorkOrderDelivery, Workflows } from '../workflows/index.js';
 import { demoSourceConfig } from './demo.js';
 
 export const VERSION: string = (
@@ -54,6 +56,8 @@ export class Hub implements HubView {
   private kpiImpl: KpiService | undefined;
   private pdmImpl: PdmMonitor | undefined;
   private pdmUnlisten: (() => void) | undefined;
+  private workflowsImpl: Workflows | undefined;
+  private workflowsUnlisten: (() => void) | undefined;
   private mqttBroker: EmbeddedBroker | undefined;
   private uns: UnsPublisher | undefined;
   private stopping: Promise<void> | undefined;
@@ -77,6 +81,11 @@ export class Hub implements HubView {
   /** The KPI engine (src/analytics/kpi), once started with `kpi.enabled`. */
   get kpi(): KpiService | undefined {
     return this.kpiImpl;
+  }
+
+  /** Rules, work orders and maintenance scheduling (src/workflows), when `workflows.enabled`. */
+  get workflows(): Workflows | undefined {
+    return this.workflowsImpl;
   }
 
   /** The predictive-maintenance monitor (src/analytics/pdm), when `pdm.enabled`. */
@@ -165,6 +174,26 @@ export class Hub implements HubView {
       this.pdmImpl = pdm;
       this.pdmUnlisten = this.pipeline.listen((b) => pdm.onBatch(b));
     }
+    if (c.workflows.enabled) {
+      // Optional parts other concerns add to the hub: durable delivery and the guarded write path.
+      const optional = this as { delivery?: Partial<WorkOrderDelivery & ActionDelivery>; commands?: MachineCommands };
+      const wf = new Workflows({
+        config: c.workflows,
+        storePath: join(c.dataDir, 'workflows.db'),
+        timezone: c.kpi.timezone ?? c.assets.sites[0]?.timezone ?? 'UTC',
+        shifts: c.kpi.shifts,
+        listTags: () => historian.listTags(),
+        ...(this.kpiImpl ? { kpi: this.kpiImpl } : {}),
+        ...(this.pdmImpl ? { pdm: this.pdmImpl } : {}),
+        events,
+        log: this.log.child({ component: 'workflows' }),
+        delivery: () => optional.delivery,
+        commands: () => optional.commands,
+        audit: () => this.auditImpl,
+      });
+      this.workflowsImpl = wf;
+      this.workflowsUnlisten = this.pipeline.listen((b) => wf.onBatch(b));
+    }
     for (const raw of sourceConfigs) {
       const sc = sourceConfigSchema.parse(raw);
       const source = createSource(sc, { pki: this.pkiImpl, logger: this.log.child({ source: sc.name }) });
@@ -208,6 +237,7 @@ export class Hub implements HubView {
     }, RETENTION_EVERY_MS);
     this.retentionTimer.unref();
     this.kpiImpl?.start();
+    this.workflowsImpl?.start();
   }
 
   /** The unified namespace: the embedded broker when configured, and the publisher as a pipeline sink. */
@@ -241,6 +271,7 @@ export class Hub implements HubView {
     const level = e.severity === 'error' ? 'error' : e.severity === 'warning' ? 'warn' : 'info';
     this.log[level]({ event: e.kind, source: e.source, ...e.details }, e.message);
     this.historianImpl?.appendEvent(e);
+    this.workflowsImpl?.onEvent(e);
   }
 
   health(): HubHealth {
@@ -314,6 +345,8 @@ export class Hub implements HubView {
     await within(Promise.allSettled(this.sources.map((s) => s.stop())), 'sources');
     this.pdmUnlisten?.();
     this.pdmImpl?.stop();
+    this.workflowsUnlisten?.();
+    this.workflowsImpl?.stop();
     await within(
       this.kpiImpl?.stop().catch((err: unknown) => this.log.error({ err }, 'KPI engine stop failed')) ??
         Promise.resolve(),

@@ -551,15 +551,13 @@ export class Workflows {
   addScheduleEntry(e: Omit<ScheduleEntry, 'id'>, principal: Principal): ScheduleEntry {
     if (!(e.end > e.start)) throw new GotthardError('GT_BAD_REQUEST', 'schedule entry: `end` must be after `start`');
     const out = this.store.addScheduleEntry(e);
-    this.d
-      .audit?.()
-      ?.append({
-        actor: actorOf(principal),
-        action: 'schedule.add',
-        target: String(out.id),
-        outcome: 'ok',
-        details: { ...e },
-      });
+    this.d.audit?.()?.append({
+      actor: actorOf(principal),
+      action: 'schedule.add',
+      target: String(out.id),
+      outcome: 'ok',
+      details: { ...e },
+    });
     this.workOrders.replanOpen(actorOf(principal));
     return out;
   }
