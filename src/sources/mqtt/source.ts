@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { GotthardError } from '../../errors.js';
 import { SampleBatch } from '../../model/sample.js';
 import { STATUS_BAD_NO_COMMUNICATION } from '../../model/status.js';
 import { type TagDataType, type TagDefinition, toSegment } from '../../model/tag.js';
@@ -71,6 +72,23 @@ const SPB_TYPE: Partial<Record<UMetric['type'], TagDataType>> = {
 
 const FLUSH_MS = 100;
 const REBIRTH_EVERY_MS = 5000;
+/** After a failed durable flush, held PUBACKs wait this long before the next attempt. */
+const ACK_RETRY_MS = 1000;
+
+/**
+ * mqtt.js 5.x sends a QoS 1 PUBACK through this private method right after the `message` event
+ * (lib/handlers/publish.js), with `done` continuing the packet pump. It has no public manual-ack API
+ * (mqttjs/MQTT.js#691): `handleMessage` delays the pump with the ack, one message at a time.
+ */
+interface PacketSender {
+  _sendPacket(packet: { cmd: string; messageId?: number }, cb?: (err?: Error) => void, ...rest: unknown[]): void;
+}
+
+/** A PUBACK owed to the broker: message id and the connection it arrived on. */
+interface HeldAck {
+  messageId: number;
+  conn: number;
+}
 
 export function createMqttSource(config: MqttSourceConfig, deps: MqttSourceDeps): Source {
   return new MqttSource(config, deps);
@@ -88,6 +106,13 @@ export function createMqttSource(config: MqttSourceConfig, deps: MqttSourceDeps)
  *
  * mqtt.js owns reconnection (`reconnect.periodMs`); with `session: persistent` the broker queues
  * QoS 1 messages while the hub is away. A lost connection writes BadNoCommunication gap markers.
+ *
+ * Acknowledgement (QoS 1): a PUBACK is sent only after the values of that message were handed to
+ * the sink and `sink.flush()` made them durable — the runtime decides when a message is done, not
+ * receipt. Acks go out in receive order (MQTT 3.1.1, 4.6.0-2), in batches of whatever arrived during
+ * the previous flush (the broker's in-flight window bounds a batch). A hub killed before the flush
+ * acked nothing, so the broker redelivers to it or another hub of the group; acks owed on a
+ * connection that dropped are discarded (the broker resends those messages on the next session).
  */
 class MqttSource implements Source {
   readonly kind = 'mqtt';
@@ -101,7 +126,14 @@ class MqttSource implements Source {
   private readonly units = new Map<string, string | undefined>();
   private inbox: InboxRow[] = [];
   private flushing: Promise<void> = Promise.resolve();
+  private flushQueued = false;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** PUBACKs held until the values are durable, in receive order. */
+  private acks: HeldAck[] = [];
+  /** Connection generation: bumped on every close, so acks of an old connection are never sent. */
+  private conn = 0;
+  private sendAck: ((messageId: number) => void) | undefined;
+  private ackRetryAt = 0;
   private readonly nodes = new Map<string, NodeState>();
   private rejectedMessages = 0;
   private rejectedSinceEvent = 0;
@@ -144,17 +176,40 @@ class MqttSource implements Source {
     this.state = 'connecting';
     const client = mqtt.connect(target.url, options);
     this.client = client;
+    if (c.qos === 1) this.holdAcks(client);
     client.on('connect', () => void this.onConnect(client));
-    client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.retain));
+    client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.retain, packet.qos));
     client.on('error', (err) => {
       this.h.lastError = err.message;
       this.log.debug({ err: err.message }, 'MQTT source connection error');
     });
     client.on('close', () => this.onClose());
     this.flushTimer = setInterval(() => {
-      if (this.inbox.length > 0) void this.flush();
+      if (this.inbox.length > 0 || (this.acks.length > 0 && Date.now() >= this.ackRetryAt)) void this.flush();
     }, FLUSH_MS);
     this.flushTimer.unref();
+  }
+
+  /** Takes over QoS 1 PUBACKs: they are recorded here and sent by `doFlush` once durable. */
+  private holdAcks(client: MqttClient): void {
+    const priv = client as unknown as PacketSender;
+    const send = priv._sendPacket;
+    if (typeof send !== 'function') {
+      throw new GotthardError(
+        'GT_INTERNAL',
+        `sources[${this.name}]: this mqtt.js version has no _sendPacket, so PUBACKs cannot wait for the historian; pin mqtt 5.x`,
+      );
+    }
+    priv._sendPacket = (packet, cb, ...rest) => {
+      if (packet.cmd === 'puback' && packet.messageId !== undefined) {
+        // Not acked at all after stop: the broker redelivers on the next session.
+        if (!this.stopped) this.acks.push({ messageId: packet.messageId, conn: this.conn });
+        cb?.();
+        return;
+      }
+      send.call(client, packet, cb, ...rest);
+    };
+    this.sendAck = (messageId) => send.call(client, { cmd: 'puback', messageId });
   }
 
   private async onConnect(client: MqttClient): Promise<void> {
@@ -209,6 +264,7 @@ class MqttSource implements Source {
   }
 
   private onClose(): void {
+    this.conn++;
     if (this.stopped) return;
     if (this.state === 'connected') {
       const ts = Date.now();
@@ -247,7 +303,7 @@ class MqttSource implements Source {
     }
   }
 
-  private onMessage(topic: string, payload: Buffer, retained: boolean): void {
+  private onMessage(topic: string, payload: Buffer, retained: boolean, qos: number): void {
     if (this.stopped) return;
     try {
       if (this.config.format === 'json') this.onJson(topic, payload, retained);
@@ -255,6 +311,9 @@ class MqttSource implements Source {
     } catch (err) {
       this.reject(topic, err instanceof Error ? err.message : String(err));
     }
+    // Its PUBACK is recorded right after this returns; flush soon so the broker's in-flight window
+    // (Mosquitto: 20 messages by default) does not stall delivery for a whole timer period.
+    if (qos > 0 && this.sendAck !== undefined && Date.now() >= this.ackRetryAt) void this.flush();
   }
 
   private topicTagId(topic: string): string {
@@ -442,9 +501,15 @@ class MqttSource implements Source {
     if (this.inbox.length >= 5000) void this.flush();
   }
 
+  /** Queues one flush after the running one; calls while one is queued join it. */
   private flush(): Promise<void> {
+    if (this.flushQueued) return this.flushing;
+    this.flushQueued = true;
     this.flushing = this.flushing
-      .then(() => this.doFlush())
+      .then(() => {
+        this.flushQueued = false;
+        return this.doFlush();
+      })
       .catch((err: unknown) => {
         this.log.error({ err }, 'MQTT source flush failed');
       });
@@ -453,7 +518,31 @@ class MqttSource implements Source {
 
   private async doFlush(): Promise<void> {
     const ctx = this.ctx;
-    if (!ctx || this.inbox.length === 0) return;
+    if (!ctx) return;
+    // The acks recorded so far belong to messages already in the inbox (the `message` event comes first).
+    const acks = this.acks;
+    this.acks = [];
+    await this.handOver(ctx);
+    if (acks.length === 0) return;
+    try {
+      await ctx.sink.flush();
+    } catch (err) {
+      // Not durable: the acks wait (and the broker holds back once its in-flight window is full).
+      this.acks = acks.concat(this.acks);
+      this.ackRetryAt = Date.now() + ACK_RETRY_MS;
+      this.h.lastError = `values not yet durable, ${this.acks.length} PUBACK(s) held: ${(err as Error).message}`;
+      this.log.warn({ err: (err as Error).message, held: this.acks.length }, 'sink flush failed; PUBACKs held');
+      return;
+    }
+    this.ackRetryAt = 0;
+    const client = this.client;
+    if (!client?.connected || this.sendAck === undefined) return;
+    for (const a of acks) if (a.conn === this.conn) this.sendAck(a.messageId);
+  }
+
+  /** Registers new tags and writes the inbox to the sink. */
+  private async handOver(ctx: SourceContext): Promise<void> {
+    if (this.inbox.length === 0) return;
     const rows = this.inbox;
     this.inbox = [];
     const defs = new Map<string, TagDefinition>();
@@ -509,14 +598,15 @@ class MqttSource implements Source {
     if (this.stopped) return;
     this.stopped = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
+    // What was received is handed on and made durable, then acknowledged, before the disconnect.
+    this.ackRetryAt = 0;
+    await this.flush();
     const client = this.client;
     this.client = undefined;
     if (client) {
       await Promise.race([client.endAsync(), new Promise((r) => setTimeout(r, 1000).unref())]).catch(() => undefined);
       client.end(true);
     }
-    // What was received is handed on, not lost.
-    await this.flush();
     this.state = 'stopped';
   }
 

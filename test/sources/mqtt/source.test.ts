@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import mqtt from 'mqtt';
+import type { SampleBatch } from '../../../src/model/sample.js';
 import { STATUS_BAD_NO_COMMUNICATION } from '../../../src/model/status.js';
+import type { Sink } from '../../../src/pipeline/types.js';
 import { SOURCE_KINDS } from '../../../src/sources/index.js';
 import { mqttSourceSchema, parseJsonValue } from '../../../src/sources/mqtt/index.js';
 import {
@@ -319,4 +321,64 @@ test('shared subscription: two central hubs in one group split the messages, eac
     values,
     Array.from({ length: N }, (_, i) => i),
   );
+});
+
+test('QoS 1: a message is acknowledged only once the sink made it durable; unacked messages come back', async (t) => {
+  const prefix = `ack-${Date.now()}`;
+  const historian = await openHistorian(join(tmp.dir, 'ack'));
+  const dev = await mqtt.connectAsync(MOSQUITTO_URL);
+  t.after(async () => {
+    await dev.endAsync();
+    await historian.close();
+  });
+  /** Runs a persistent-session source whose sink flush fails or succeeds; returns what the broker redelivers. */
+  const round = async (name: string, durable: boolean) => {
+    const clientId = `${prefix}-${name}`;
+    const rows: number[] = [];
+    let flushes = 0;
+    const sink = {
+      name: 'historian',
+      write: (b: SampleBatch) => {
+        for (let i = 0; i < b.length; i++) rows.push(b.valueAt(i) as number);
+      },
+      flush: async () => {
+        flushes++;
+        if (!durable) throw new Error('database down');
+      },
+      close: async () => undefined,
+    } satisfies Sink;
+    const src = source({
+      name,
+      topics: [`${prefix}/${name}/#`],
+      topicPrefix: `${prefix}/${name}`,
+      session: 'persistent',
+      clientId,
+    });
+    await src.start({ catalog: historian, sink, events: eventLog().sink, log: silent });
+    await waitFor('subscribed', () => src.health().state === 'connected', 5000, 20);
+    for (let i = 0; i < 10; i++) {
+      await dev.publishAsync(`${prefix}/${name}/acme/zurich/a/l/m/x`, JSON.stringify({ value: i, ts: 1_000_000 + i }), {
+        qos: 1,
+      });
+    }
+    await waitFor('every message handed to the sink', () => rows.length >= 10 && flushes > 0, 5000, 20);
+    await src.stop();
+    // The same session again, as a plain client: the broker resends what was not acknowledged.
+    // (The handler is attached before CONNACK: the resent messages follow it at once.)
+    const again = mqtt.connect(MOSQUITTO_URL, { clientId, clean: false });
+    const redelivered: number[] = [];
+    again.on('message', (_topic, payload) =>
+      redelivered.push((JSON.parse(payload.toString()) as { value: number }).value),
+    );
+    await new Promise((r) => setTimeout(r, 700));
+    await again.endAsync();
+    await (await mqtt.connectAsync(MOSQUITTO_URL, { clientId, clean: true })).endAsync();
+    return { rows, redelivered };
+  };
+  const failing = await round('down', false);
+  assert.deepEqual(failing.rows, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(failing.redelivered, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'not durable → not acknowledged');
+  const ok = await round('up', true);
+  assert.deepEqual(ok.rows, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(ok.redelivered, [], 'durable → acknowledged, nothing comes back');
 });
