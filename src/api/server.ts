@@ -13,6 +13,7 @@ import { pdmRoutes } from './routes/pdm.js';
 import { tagRoutes } from './routes/tags.js';
 import { trendRoutes } from './routes/trend.js';
 import { valueRoutes } from './routes/values.js';
+import { workflowRoutes } from './routes/workflows.js';
 import { ErrorReply } from './schemas.js';
 import type { HubView } from './types.js';
 import { DEFAULT_WEB_ROOT, hasWebApp, webApp } from './web.js';
@@ -91,6 +92,7 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(connectionRoutes, { hub });
       await api.register(kpiRoutes, { hub });
       await api.register(pdmRoutes, { hub });
+      await api.register(workflowRoutes, { hub });
       await api.register(historyTransferRoutes, { hub });
       await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

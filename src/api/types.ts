@@ -5,6 +5,7 @@ import type { AssetNode } from '../model/assets.js';
 import type { SinkHealth } from '../pipeline/outbox/index.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { SourceHealth } from '../pipeline/types.js';
+import type { Workflows } from '../workflows/index.js';
 import type { AuditTrail } from '../security/types.js';
 
 export interface HubHealth {
@@ -26,6 +27,8 @@ export interface HubView {
   readonly kpi?: KpiService;
   /** The predictive-maintenance monitor, when `pdm.enabled` (src/analytics/pdm). */
   readonly pdm?: PdmView;
+  /** Rules, work orders and maintenance scheduling, when `workflows.enabled` (src/workflows). */
+  readonly workflows?: Workflows;
   health(): HubHealth;
   assetTree(): Promise<AssetNode>;
   /** Server certificates in the hub PKI with their trust state (for the connections page). */

@@ -31,3 +31,46 @@ export const DEMO_ASSETS = {
     },
   ],
 };
+
+/**
+ * The demo's closed maintenance loop (`workflows:` when `--demo` runs without a config file): a
+ * spindle bearing worn past 60 % opens a work order, which is planned into the next maintenance
+ * window before the predicted failure; the simulated crew does the job in its slot, and completing it
+ * calls the plant's `ResetWear` method through the guarded path, so the machine's health recovers.
+ * Durations are plant time divided by the demo speed: at `--speed 60` a simulated 8-hour shift
+ * lasts 8 real minutes, and the hub's clock (the values' source timestamps) is real time.
+ */
+export function demoWorkflows(speed: number) {
+  const plantHours = (h: number) => `${Math.max(1000, Math.round((h * 3_600_000) / speed))}ms`;
+  return {
+    execution: 'simulated' as const,
+    // The demo plant keeps its own (accelerated) shift calendar; the hub's, in real time, would not match it.
+    shiftCalendar: 'off' as const,
+    downtime: [{ name: 'maintenance window', every: plantHours(8), length: plantHours(3) }],
+    rules: [
+      {
+        id: 'bearing-wear',
+        name: 'Spindle bearing worn',
+        trigger: { kind: 'tag' as const, tag: 'bearing/wear', above: 60, clear: 40, for: plantHours(0.5) },
+        actions: [
+          {
+            kind: 'workOrder' as const,
+            failureMode: 'bearing_wear',
+            title: 'Replace the spindle bearing of {{asset}}',
+            priority: 3 as const,
+            requiredDowntime: plantHours(2),
+            onComplete: { method: 'ResetWear' },
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * `gotthard start --demo` without a config file: the demo plant's asset model, the health model
+ * (off by default elsewhere) and the closed maintenance loop.
+ */
+export function demoConfig(speed: number): Record<string, unknown> {
+  return { assets: DEMO_ASSETS, demo: { speed }, pdm: { enabled: true }, workflows: demoWorkflows(speed) };
+}

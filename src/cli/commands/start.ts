@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfigFile, validateConfig } from '../../config/index.js';
 import type { GotthardConfig } from '../../config/schema.js';
-import { DEMO_ASSETS, Hub } from '../../hub/index.js';
+import { demoConfig, Hub } from '../../hub/index.js';
 import { cliLogger } from '../log.js';
 
 export function registerStart(program: Command): void {
@@ -13,7 +13,8 @@ export function registerStart(program: Command): void {
     .option('--port <port>', 'HTTP port (overrides config and GOTTHARD_HTTP_PORT)')
     .option('--data-dir <dir>', 'data folder (overrides config dataDir)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace')
-    .action(async (opts: { config?: string; demo?: boolean; port?: string; dataDir?: string; logLevel?: string }) => {
+    .option('--speed <factor>', 'demo plant time acceleration, e.g. 60 (one simulated hour per minute)')
+    .action(async (opts: StartOptions) => {
       let config: Readonly<GotthardConfig>;
       const env = { ...process.env };
       if (opts.port !== undefined) env.GOTTHARD_HTTP_PORT = opts.port;
@@ -21,9 +22,13 @@ export function registerStart(program: Command): void {
         config = loadConfigFile(opts.config, { env });
       } else if (opts.demo) {
         // The demo shows everything the hub does: the health model runs too (off by default elsewhere).
-        config = validateConfig({ assets: DEMO_ASSETS, pdm: { enabled: true } }, { env });
+        config = validateConfig(demoConfig(demoSpeed(opts.speed) ?? 1), { env });
       } else {
         throw new Error('nothing to run: give a config file with --config FILE, or --demo to run the demo plant');
+      }
+      const speed = demoSpeed(opts.speed);
+      if (speed !== undefined && opts.config) {
+        config = validateConfig({ ...structuredClone(config), demo: { ...config.demo, speed } }, { env });
       }
       if (opts.dataDir) config = validateConfig({ ...structuredClone(config), dataDir: opts.dataDir }, { env });
       const log = cliLogger(opts.logLevel ?? config.log.level);
@@ -61,4 +66,20 @@ export function registerStart(program: Command): void {
           'Stop with Ctrl+C.\n\n',
       );
     });
+}
+
+interface StartOptions {
+  config?: string;
+  demo?: boolean;
+  port?: string;
+  dataDir?: string;
+  logLevel?: string;
+  speed?: string;
+}
+
+function demoSpeed(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--speed ${s}: give a positive number, e.g. 60`);
+  return n;
 }
