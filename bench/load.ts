@@ -1,5 +1,6 @@
 /** The bench load: demo-plant servers in scale mode, hub and baseline child processes. */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
@@ -154,8 +155,10 @@ export async function startHub(dir: string, load: Load, extraArgs: string[] = []
   for (const f of load.certificateFiles) await pki.trustFile(f);
   await pki.close();
   const port = await freePort();
+  const token = randomBytes(32).toString('base64url');
   const config = {
     dataDir,
+    security: { tokens: [{ name: 'bench', role: 'viewer', secret: token }] },
     assets: { enterprise: { id: 'acme' }, sites: [{ id: 'zurich' }] },
     http: { host: '127.0.0.1', port },
     sources: load.endpoints.map((endpoint, i) => ({
@@ -181,7 +184,7 @@ export async function startHub(dir: string, load: Load, extraArgs: string[] = []
     ...child,
     url,
     async health() {
-      const r = await fetch(`${url}/api/v1/health`);
+      const r = await fetch(`${url}/api/v1/health`, { headers: { authorization: `Bearer ${token}` } });
       return (await r.json()) as HealthReply;
     },
   };

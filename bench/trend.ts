@@ -6,6 +6,7 @@
  *
  *   node --import tsx bench/trend.ts
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ import { DEFAULT_WEB_ROOT } from '../src/api/web.js';
 import { createSqliteHistorian } from '../src/historian/index.js';
 import { buildAssetTree } from '../src/model/assets.js';
 import { SampleBatch } from '../src/model/sample.js';
+import { AuthService, securitySchema } from '../src/security/auth/index.js';
 
 export interface BenchResult {
   name: string;
@@ -80,18 +82,26 @@ export async function benchTrend(opts: { days?: number } = {}): Promise<BenchRes
       }),
       assetTree: async () => buildAssetTree({ enterprise: { id: 'acme' }, sites: [] }, await historian.listTags()),
     };
-    const app = await buildApi(hub, { logger: log, version: 'bench', webRoot: false });
+    const token = randomBytes(32).toString('base64url');
+    const auth = await AuthService.open({
+      dataDir: dir,
+      config: securitySchema.parse({ tokens: [{ name: 'bench', role: 'viewer', secret: token }] }),
+      logger: log,
+      env: {},
+    });
+    const app = await buildApi(hub, { logger: log, version: 'bench', webRoot: false, auth });
     const url = `/api/v1/trend?tag=${TAG}&from=${T0}&to=${T0 + n * 1000}&maxPoints=2000`;
     const times: number[] = [];
     let points = 0;
     for (let k = 0; k < 7; k++) {
       const t = performance.now();
-      const r = await app.inject(url);
+      const r = await app.inject({ url, headers: { authorization: `Bearer ${token}` } });
       times.push(performance.now() - t);
       if (r.statusCode !== 200) throw new Error(`trend route answered ${r.statusCode}: ${r.body}`);
       points = (r.json() as { series: { t: number[] }[] }).series[0]?.t.length ?? 0;
     }
     await app.close();
+    auth.close();
     if (points > 2000) throw new Error(`${points} points, more than the 2000 asked for`);
     times.sort((a, c) => a - c);
     const ms = times[3] as number;
@@ -152,8 +162,15 @@ export async function benchFirstPaint(root = DEFAULT_WEB_ROOT): Promise<BenchRes
   const { validateConfig } = await import('../src/config/index.js');
   const { DEMO_ASSETS, Hub } = await import('../src/hub/index.js');
   const dir = mkdtempSync(join(tmpdir(), 'gt-bench-paint-'));
+  const token = randomBytes(32).toString('base64url');
   const config = validateConfig(
-    { dataDir: dir, assets: DEMO_ASSETS, http: { port: 0 }, demo: { port: 48_000 + Math.floor(Math.random() * 1000) } },
+    {
+      dataDir: dir,
+      assets: DEMO_ASSETS,
+      http: { port: 0 },
+      demo: { port: 48_000 + Math.floor(Math.random() * 1000) },
+      security: { tokens: [{ name: 'bench', role: 'admin', secret: token }] },
+    },
     { env: {} },
   );
   const hub = new Hub(config, { logger: pino({ level: 'silent' }), demo: true, webRoot: root });
@@ -167,10 +184,22 @@ export async function benchFirstPaint(root = DEFAULT_WEB_ROOT): Promise<BenchRes
     for (let i = 0; i < 100 && (hub.health().sources[0]?.valuesReceived ?? 0) < 200; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
+    // A viewer signs in before the clock starts (the page then loads as for a signed-in user).
+    const password = randomBytes(18).toString('base64url');
+    const created = await fetch(`${hub.address}/api/v1/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'bench-viewer', role: 'viewer', password }),
+    });
+    if (created.status !== 201) throw new Error(`creating the bench user: HTTP ${created.status}`);
     const times: number[] = [];
     const fcps: number[] = [];
     for (let round = 0; round < 5; round++) {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const login = await ctx.request.post(`${hub.address}/api/v1/auth/login`, {
+        data: { name: 'bench-viewer', password },
+      });
+      if (login.status() !== 200) throw new Error(`bench sign-in: HTTP ${login.status()}`);
       const page = await ctx.newPage();
       const t = performance.now();
       await page.goto(hub.address as string);

@@ -5,7 +5,7 @@
  * - `item`: one item failed (a tag, a row); logged, the batch goes on.
  * Messages say what was wrong, where, and what to do.
  */
-export type ErrorKind = 'config' | 'not-connected' | 'item' | 'not-found' | 'internal';
+export type ErrorKind = 'config' | 'not-connected' | 'item' | 'not-found' | 'auth' | 'internal';
 
 export const ERROR_CATALOGUE = {
   GT_CONFIG_INVALID: { kind: 'config', http: 400 },
@@ -19,6 +19,12 @@ export const ERROR_CATALOGUE = {
   GT_PKI_AMBIGUOUS_THUMBPRINT: { kind: 'config', http: 400 },
   GT_PKI_BAD_CERTIFICATE_FILE: { kind: 'config', http: 400 },
   GT_HISTORIAN_CLOSED: { kind: 'internal', http: 503 },
+  GT_COMMAND_FAILED: { kind: 'item', http: 502 },
+  GT_UNAUTHENTICATED: { kind: 'auth', http: 401 },
+  GT_FORBIDDEN: { kind: 'auth', http: 403 },
+  GT_CSRF: { kind: 'auth', http: 403 },
+  GT_LOCKED_OUT: { kind: 'auth', http: 429 },
+  GT_CONFLICT: { kind: 'config', http: 409 },
   GT_INTERNAL: { kind: 'internal', http: 500 },
 } as const satisfies Record<string, { kind: ErrorKind; http: number }>;
 

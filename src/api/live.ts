@@ -105,9 +105,12 @@ export class LiveHub {
     return this.clients.size;
   }
 
-  /** Registers a socket; feed its text messages to `client.receive`, and call `client.close()` on close. */
-  connect(socket: LiveSocket): LiveClient {
-    const c = new LiveClient(this, socket);
+  /**
+   * Registers a socket; feed its text messages to `client.receive`, and call `client.close()` on close.
+   * `allows` limits the tags the client may see (a scoped principal's asset paths); default: all.
+   */
+  connect(socket: LiveSocket, allows: (tagId: string) => boolean = () => true): LiveClient {
+    const c = new LiveClient(this, socket, allows);
     this.clients.add(c);
     c.sendNow({ type: 'hello', flushIntervalMs: this.flushIntervalMs, maxQueue: this.maxQueue });
     return c;
@@ -161,7 +164,9 @@ export class LiveHub {
         this.tagsById = new Map(tags.map((t) => [t.id, t]));
         this.tagsLoadedAt = Date.now();
         for (const c of this.clients) {
-          for (const prefix of c.assets) for (const t of this.tagsUnder(prefix)) this.index(c, t.key);
+          for (const prefix of c.assets) {
+            for (const t of this.tagsUnder(prefix)) if (c.allows(t.id)) this.index(c, t.key);
+          }
         }
       } catch (err) {
         this.log.warn({ err }, 'live: reloading the tag catalog failed');
@@ -177,15 +182,17 @@ export class LiveHub {
     if (this.tagsLoadedAt === 0 || tags.some((id) => !this.tagsById.has(id))) await this.refreshTags();
     const added: TagRecord[] = [];
     const unknown: string[] = [];
+    const forbidden: string[] = [];
     for (const id of tags) {
       const t = this.tagsById.get(id);
-      if (t) added.push(t);
+      if (t && !c.allows(t.id)) forbidden.push(id);
+      else if (t) added.push(t);
       else unknown.push(id);
     }
     const unknownAssets: string[] = [];
     for (const a of assets) {
       const prefix = a.replace(/\/+$/, '');
-      const under = this.tagsUnder(prefix);
+      const under = this.tagsUnder(prefix).filter((t) => c.allows(t.id));
       if (under.length === 0) unknownAssets.push(a);
       c.assets.add(prefix);
       added.push(...under);
@@ -209,6 +216,7 @@ export class LiveHub {
       tags: fresh.map((t) => t.id),
       total: c.keys.size,
       ...(unknown.length > 0 ? { unknownTags: unknown } : {}),
+      ...(forbidden.length > 0 ? { forbiddenTags: forbidden } : {}),
       ...(unknownAssets.length > 0 ? { unknownAssets } : {}),
     });
     // A snapshot of the latest values, so the page shows every subscribed tag at once.
@@ -316,6 +324,8 @@ export class LiveClient {
   constructor(
     private readonly hub: LiveHub,
     readonly socket: LiveSocket,
+    /** Whether this client may see a tag (its principal's scope). */
+    readonly allows: (tagId: string) => boolean,
   ) {
     this.ring = new Array(hub.maxQueue);
   }

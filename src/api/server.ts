@@ -4,6 +4,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
+import { type AuthService, authRoutes, installAuth } from '../security/auth/index.js';
 import { connectionRoutes } from './routes/connections.js';
 import { healthRoutes } from './routes/health.js';
 import { historyTransferRoutes } from './routes/import.js';
@@ -27,6 +28,10 @@ export interface ApiOptions {
   bodyLimit?: number;
   /** Folder of the built dashboard served at `/` (default `dist/web`); `false` serves none. */
   webRoot?: string | false;
+  /** Who requests are (src/security/auth); every route but health/live, login and setup needs a principal. */
+  auth: AuthService;
+  /** Session cookies get `Secure` (set when the API is served over HTTPS). */
+  secureCookies?: boolean;
 }
 
 /**
@@ -80,12 +85,17 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
     });
   });
 
+  // Before any route, so every route (and the WebSocket upgrade) passes through it.
+  const secureCookies = opts.secureCookies ?? false;
+  installAuth(app, { auth: opts.auth, secureCookies });
+
   // At the root, so the whole app (and `app.injectWS` in tests) can upgrade; the route lives in live.ts.
   await app.register(websocket, { options: { maxPayload: 1 << 20 } });
 
   await app.register(
     async (api) => {
       await api.register(healthRoutes, { hub });
+      await api.register(authRoutes, { hub, auth: opts.auth, secureCookies });
       await api.register(tagRoutes, { hub });
       await api.register(valueRoutes, { hub });
       await api.register(trendRoutes, { hub });
@@ -95,7 +105,9 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(workflowRoutes, { hub });
       await api.register(historyTransferRoutes, { hub });
       await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      api.get('/openapi.json', { schema: { hide: true }, config: { access: { role: 'viewer' } } }, async () =>
+        app.swagger(),
+      );
     },
     { prefix: API_PREFIX },
   );

@@ -5,6 +5,7 @@ import type { AssetNode } from '../model/assets.js';
 import type { SinkHealth } from '../pipeline/outbox/index.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { SourceHealth } from '../pipeline/types.js';
+import type { AuditTrail } from '../security/types.js';
 import type { Workflows } from '../workflows/index.js';
 import type { AuditTrail } from '../security/types.js';
 
@@ -35,6 +36,8 @@ export interface HubView {
   serverCertificates?(): Promise<ServerCertificate[]>;
   /** Configured sites with their IANA time zones (the dashboard shows times in them). */
   sites?(): SiteInfo[];
+  /** The tamper-evident audit log (src/security/audit), when the hub keeps one. */
+  readonly audit?: AuditTrail;
   /** The tamper-evident audit log (src/security/audit), when the hub keeps one. */
   readonly audit?: AuditTrail;
 }

@@ -18,9 +18,14 @@ export function hasWebApp(root: string): boolean {
 /**
  * Serves the built dashboard at `/`. Hashed assets under `/assets/` are cached for a year
  * (`immutable`); `index.html` is revalidated on every load so a new hub version shows at once.
- * The app routes with the URL hash, so no server-side fallback is needed.
+ * The app routes with the URL hash, so no server-side fallback is needed. The files are public (the
+ * bundle holds no data); @fastify/static refuses paths that leave `root` (`..`, encoded or not).
  */
 export const webApp: FastifyPluginAsync<{ root: string }> = async (app, { root }) => {
+  // The static files are public so the sign-in page can load; every data route needs a principal.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...route.config, access: { public: true } };
+  });
   await app.register(fastifyStatic, {
     root,
     prefix: '/',

@@ -4,6 +4,7 @@ import { pdmConfigSchema } from '../analytics/pdm/config.js';
 import { sourceConfigSchema } from '../sources/index.js';
 import { unsSchema } from '../uns/config.js';
 import { workflowsConfigSchema } from '../workflows/config.js';
+import { connectorsSchema } from '../workflows/delivery/config.js';
 import { duration, secret } from './types.js';
 
 const segment = z
@@ -175,6 +176,7 @@ export const configSchema = z
     kpi: kpiConfigSchema.prefault({}),
     pdm: pdmConfigSchema,
     workflows: workflowsConfigSchema.prefault({}),
+    connectors: connectorsSchema.prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => {

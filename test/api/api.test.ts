@@ -11,6 +11,7 @@ import { createSqliteHistorian, type Historian } from '../../src/historian/index
 import { buildAssetTree } from '../../src/model/assets.js';
 import { SampleBatch } from '../../src/model/sample.js';
 import type { TagDefinition } from '../../src/model/tag.js';
+import { authedInject, openTestAuth } from '../helpers/auth.js';
 
 const log = pino({ level: 'silent' });
 const T0 = Date.UTC(2026, 10, 25, 8, 0, 0);
@@ -55,6 +56,8 @@ function hubView(historian: Historian, health?: () => HubHealth): HubView {
 describe('HTTP API /api/v1', () => {
   let historian: Historian;
   let app: FastifyInstance;
+  let inject: ReturnType<typeof authedInject>;
+  let testAuth: Awaited<ReturnType<typeof openTestAuth>>;
   const temp = TAGS[0]?.id as string;
 
   before(async () => {
@@ -68,37 +71,40 @@ describe('HTTP API /api/v1', () => {
     b.pushText(k2 as number, T0, T0, 'JOB-4711', 0);
     historian.write(b);
     await historian.flush();
-    app = await buildApi(hubView(historian), { logger: log, version: '0.0.0-test' });
+    testAuth = await openTestAuth();
+    app = await buildApi(hubView(historian), { logger: log, version: '0.0.0-test', auth: testAuth.auth });
+    inject = authedInject(app, testAuth.headers);
   });
 
   after(async () => {
     await app.close();
     await historian.close();
+    testAuth.close();
   });
 
   it('lists and searches tags with metadata and lineage', async () => {
-    const r = await app.inject('/api/v1/tags?q=%C2%B0C');
+    const r = await inject('/api/v1/tags?q=%C2%B0C');
     assert.equal(r.statusCode, 200);
     const body = r.json();
     assert.equal(body.total, 1);
     assert.equal(body.tags[0].id, temp);
     assert.deepEqual(body.tags[0].euRange, { low: 0, high: 150 });
     assert.equal(body.tags[0].lineage.nodeId, 'nsu=urn:plc;s=CNC1.Bearing.Temperature');
-    const byNodeId = (await app.inject('/api/v1/tags?q=JobNumber')).json();
+    const byNodeId = (await inject('/api/v1/tags?q=JobNumber')).json();
     assert.equal(byNodeId.total, 1);
-    assert.equal((await app.inject('/api/v1/tags?asset=acme/zurich/machining')).json().total, 2);
+    assert.equal((await inject('/api/v1/tags?asset=acme/zurich/machining')).json().total, 2);
   });
 
   it('returns one tag by its path, and a coded 404 for an unknown one', async () => {
-    assert.equal((await app.inject(`/api/v1/tags/${temp}`)).json().unit, '°C');
-    const r = await app.inject('/api/v1/tags/acme/nope');
+    assert.equal((await inject(`/api/v1/tags/${temp}`)).json().unit, '°C');
+    const r = await inject('/api/v1/tags/acme/nope');
     assert.equal(r.statusCode, 404);
     assert.equal(r.json().error.code, 'GT_TAG_NOT_FOUND');
     assert.match(r.json().error.message, /acme\/nope/);
   });
 
   it('serves latest values with StatusCode names', async () => {
-    const r = await app.inject(`/api/v1/values/latest?asset=acme/zurich/machining/line1/cnc1`);
+    const r = await inject(`/api/v1/values/latest?asset=acme/zurich/machining/line1/cnc1`);
     const values = r.json().values as { tagId: string; value: unknown; status: string; ts: string }[];
     const t = values.find((v) => v.tagId === temp);
     assert.equal(t?.value, 29);
@@ -107,7 +113,7 @@ describe('HTTP API /api/v1', () => {
   });
 
   it('serves raw history with both timestamps and StatusCodes', async () => {
-    const r = await app.inject(
+    const r = await inject(
       `/api/v1/history/raw?tag=${temp}&from=${new Date(T0).toISOString()}&to=${T0 + 10_000}&limit=4`,
     );
     assert.equal(r.statusCode, 200);
@@ -125,7 +131,7 @@ describe('HTTP API /api/v1', () => {
     let cursor = body.next as string | undefined;
     while (cursor) {
       const page = (
-        await app.inject(
+        await inject(
           `/api/v1/history/raw?tag=${temp}&from=${T0}&to=${T0 + 10_000}&limit=4&cursor=${encodeURIComponent(cursor)}`,
         )
       ).json();
@@ -138,7 +144,7 @@ describe('HTTP API /api/v1', () => {
   });
 
   it('aggregates in buckets over Good samples only (checked by hand)', async () => {
-    const r = await app.inject(
+    const r = await inject(
       `/api/v1/history/aggregate?tag=${temp}&from=${T0}&to=${T0 + 10_000}&bucket=5s&fn=min,max,avg,first,last,count`,
     );
     assert.equal(r.statusCode, 200);
@@ -155,15 +161,15 @@ describe('HTTP API /api/v1', () => {
   });
 
   it('rejects bad query parameters with a message that names them', async () => {
-    const r1 = await app.inject(`/api/v1/history/raw?tag=${temp}&from=yesterday`);
+    const r1 = await inject(`/api/v1/history/raw?tag=${temp}&from=yesterday`);
     assert.equal(r1.statusCode, 400);
     assert.match(r1.json().error.message, /"from" = "yesterday" is not a time/);
-    const r2 = await app.inject(`/api/v1/history/aggregate?tag=${temp}&fn=median`);
+    const r2 = await inject(`/api/v1/history/aggregate?tag=${temp}&fn=median`);
     assert.match(r2.json().error.message, /unknown aggregate "median"; valid: min, max/);
-    const r3 = await app.inject('/api/v1/history/raw?limit=0');
+    const r3 = await inject('/api/v1/history/raw?limit=0');
     assert.equal(r3.statusCode, 400);
     assert.equal(r3.json().error.code, 'GT_BAD_REQUEST');
-    const r4 = await app.inject('/api/v1/nope');
+    const r4 = await inject('/api/v1/nope');
     assert.equal(r4.statusCode, 404);
     assert.equal(r4.json().error.code, 'GT_NOT_FOUND');
   });
@@ -178,9 +184,9 @@ describe('HTTP API /api/v1', () => {
         historian: { ...historian.stats(), lastError: 'the disk holding /data is full (SQLITE_FULL)' },
         ingest: { valuesPerSecond: 0, totalValues: 0 },
       })),
-      { logger: log, version: 'x' },
+      { logger: log, version: 'x', auth: testAuth.auth },
     );
-    const r = await failing.inject('/api/v1/health');
+    const r = await authedInject(failing, testAuth.headers)('/api/v1/health');
     await failing.close();
     assert.equal(r.json().status, 'degraded');
     assert.match(r.json().historian.lastError, /SQLITE_FULL/);
@@ -191,9 +197,9 @@ describe('HTTP API /api/v1', () => {
       hubView(historian, () => {
         throw new Error('boom in /srv/secret/path.ts');
       }),
-      { logger: log, version: 'x' },
+      { logger: log, version: 'x', auth: testAuth.auth },
     );
-    const r = await broken.inject('/api/v1/health');
+    const r = await authedInject(broken, testAuth.headers)('/api/v1/health');
     await broken.close();
     assert.equal(r.statusCode, 500);
     assert.doesNotMatch(r.body, /boom|secret|at /);
@@ -201,7 +207,7 @@ describe('HTTP API /api/v1', () => {
   });
 
   it('serves an OpenAPI 3 document generated from the route schemas', async () => {
-    const doc = (await app.inject('/api/v1/openapi.json')).json();
+    const doc = (await inject('/api/v1/openapi.json')).json();
     assert.match(doc.openapi, /^3\./);
     for (const p of [
       '/api/v1/health',
@@ -219,7 +225,7 @@ describe('HTTP API /api/v1', () => {
   });
 
   it('serves the asset tree with tag counts', async () => {
-    const tree = (await app.inject('/api/v1/assets')).json();
+    const tree = (await inject('/api/v1/assets')).json();
     assert.equal(tree.level, 'enterprise');
     const cnc1 = tree.children[0].children[0].children[0].children[0];
     assert.equal(cnc1.path, 'acme/zurich/machining/line1/cnc1');

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { testAuth } from '../helpers/auth.js';
 import { freePort, waitFor } from '../helpers/net.js';
 
 const run = promisify(execFile);
@@ -49,18 +50,25 @@ describe('gotthard command line', { timeout: 180_000 }, () => {
     let opcua: number;
     let startedAt: number;
     let stderr = '';
+    const auth = testAuth('viewer');
     const api = async (path: string) => {
-      const r = await fetch(`http://127.0.0.1:${http}/api/v1${path}`);
+      const r = await fetch(`http://127.0.0.1:${http}/api/v1${path}`, { headers: auth.headers });
       return r.json() as Promise<Record<string, unknown>>;
     };
 
     before(async () => {
       http = await freePort();
       opcua = await freePort();
-      writeFileSync(join(dir, 'gotthard.yaml'), `dataDir: ./data\nhttp: { port: ${http} }\ndemo: { port: ${opcua} }\n`);
+      // The API token comes from the environment, as a deployment would provide a secret.
+      writeFileSync(
+        join(dir, 'gotthard.yaml'),
+        `dataDir: ./data\nhttp: { port: ${http} }\ndemo: { port: ${opcua} }\n` +
+          'security:\n  tokens:\n    - { name: cli-test, role: viewer, secret: "${GOTTHARD_TEST_TOKEN}" }\n',
+      );
       startedAt = Date.now();
       hub = spawn(process.execPath, [...CLI, 'start', '--demo', '--config', join(dir, 'gotthard.yaml')], {
         stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, GOTTHARD_TEST_TOKEN: auth.token },
       });
       hub.stderr?.on('data', (d: Buffer) => {
         stderr += d.toString();
@@ -136,6 +144,9 @@ describe('gotthard command line', { timeout: 180_000 }, () => {
       assert.equal(code, 0, stderr.slice(-2000));
       assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
       assert.match(stderr, /hub stopped/);
+      // Secrets never reach the log; the first start prints its one-time setup token once.
+      assert.ok(!stderr.includes(auth.token), 'the API token secret is not logged');
+      assert.equal(stderr.match(/"setupToken"/g)?.length, 1, 'the one-time setup token is printed once');
     });
   });
 });

@@ -8,6 +8,7 @@ import { validateConfig } from '../../src/config/index.js';
 import { DEMO_ASSETS, demoSourceConfig, Hub } from '../../src/hub/index.js';
 import { toSegment } from '../../src/model/tag.js';
 import { type DemoPlant, startDemoPlant } from '../../src/sim/index.js';
+import { authedInject, openTestAuth } from '../helpers/auth.js';
 import { freePort, waitFor } from '../helpers/net.js';
 
 const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
@@ -115,9 +116,15 @@ describe('hub with the demo plant', { timeout: 120_000 }, () => {
       assert.ok(s.ts > Date.now() - 120_000 && s.ts <= Date.now() + 5000, 'a real source timestamp');
       assert.equal(s.status, 0);
     }
-    const api = await (await import('../../src/api/index.js')).buildApi(hub, { logger: log, version: 'test' });
-    const r = await api.inject(`/api/v1/history/raw?tag=${temp.id}&from=now-5m`);
+    const t = await openTestAuth();
+    const api = await (await import('../../src/api/index.js')).buildApi(hub, {
+      logger: log,
+      version: 'test',
+      auth: t.auth,
+    });
+    const r = await authedInject(api, t.headers)(`/api/v1/history/raw?tag=${temp.id}&from=now-5m`);
     await api.close();
+    t.close();
     assert.equal(r.statusCode, 200);
     assert.ok(r.json().samples.length >= 2);
     assert.equal(r.json().samples[0].status, 'Good');

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createSqliteHistorian } from '../../src/historian/index.js';
 import { qualityOf } from '../../src/model/status.js';
+import { testAuth } from '../helpers/auth.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { CounterPlant } from './fixtures/counter-plant.js';
 import { counterIndex, killHard, log, pretrust, readAll, type StoredRow, sleep } from './harness.js';
@@ -24,7 +25,7 @@ interface Health {
 }
 
 /** `gotthard start --config FILE` as a child process; `health()` reads /api/v1/health. */
-async function startHubProcess(configFile: string, port: number) {
+async function startHubProcess(configFile: string, port: number, headers: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--config', configFile], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -35,7 +36,7 @@ async function startHubProcess(configFile: string, port: number) {
   const url = `http://127.0.0.1:${port}/api/v1/health`;
   const health = async (): Promise<Health | undefined> => {
     try {
-      return (await (await fetch(url)).json()) as Health;
+      return (await (await fetch(url, { headers })).json()) as Health;
     } catch {
       return undefined;
     }
@@ -84,6 +85,7 @@ describe('fault 5: hub SIGKILLed mid-ingest and restarted', { timeout: 240_000 }
     await pretrust(dataDir, plant.certificateFile);
     const port = await freePort();
     const configFile = join(dir, 'gotthard.yaml');
+    const auth = testAuth('viewer');
     writeFileSync(
       configFile,
       JSON.stringify({
@@ -92,6 +94,7 @@ describe('fault 5: hub SIGKILLed mid-ingest and restarted', { timeout: 240_000 }
         assets: { enterprise: { id: 'acme' }, sites: [{ id: 'zurich' }] },
         http: { host: '127.0.0.1', port },
         historian: { flushInterval: FLUSH },
+        security: auth.security,
         sources: [
           {
             kind: 'opcua',
@@ -108,7 +111,7 @@ describe('fault 5: hub SIGKILLed mid-ingest and restarted', { timeout: 240_000 }
       }),
     );
 
-    const first = await startHubProcess(configFile, port);
+    const first = await startHubProcess(configFile, port, auth.headers);
     hub = first.child;
     const fromTick = (plant.produced.ticks.at(-1) as number) + 10;
     await sleep(4000);
@@ -121,7 +124,7 @@ describe('fault 5: hub SIGKILLed mid-ingest and restarted', { timeout: 240_000 }
     await sleep(2000);
 
     const restartedAt = Date.now();
-    const second = await startHubProcess(configFile, port);
+    const second = await startHubProcess(configFile, port, auth.headers);
     hub = second.child;
     const reconnectedAt = Date.now();
     await sleep(3000);

@@ -8,6 +8,7 @@ import { loadConfigText } from '../../src/config/index.js';
 import { Hub } from '../../src/hub/index.js';
 import { encodeRegisters } from '../../src/sources/modbus/index.js';
 import type { UnsJsonPayload } from '../../src/uns/index.js';
+import { testAuth } from '../helpers/auth.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { tempDir } from '../historian/helpers.js';
 import { silent } from './helpers.js';
@@ -49,8 +50,14 @@ uns:
     mode: embedded
     port: ${brokerPort}
     users: [{ username: dashboard, password: "\${UNS_PASSWORD}" }]
+security:
+  tokens: [{ name: monitor, role: viewer, secret: "\${MONITOR_TOKEN}" }]
 `;
-  const config = loadConfigText(yaml, { env: { UNS_PASSWORD: 'pw' }, fileName: 'gotthard.yaml' });
+  const auth = testAuth('viewer');
+  const config = loadConfigText(yaml, {
+    env: { UNS_PASSWORD: 'pw', MONITOR_TOKEN: auth.token },
+    fileName: 'gotthard.yaml',
+  });
   const hub = new Hub(config, { logger: silent, webRoot: false });
   t.after(async () => {
     await hub.stop();
@@ -70,7 +77,7 @@ uns:
   assert.ok(Math.abs((got[0]?.value as number) - 180.5) < 1e-9);
   assert.equal(got[0]?.quality, 'Good');
 
-  const res = await fetch(`${hub.address}/api/v1/health`);
+  const res = await fetch(`${hub.address}/api/v1/health`, { headers: auth.headers });
   const health = (await res.json()) as {
     sinks: { name: string; kind: string; state: string; queued: number; delivered: number; overflow: string }[];
   };

@@ -11,6 +11,7 @@ import { validateConfig } from '../../src/config/index.js';
 import { DEMO_ASSETS, Hub } from '../../src/hub/index.js';
 import { toSegment } from '../../src/model/tag.js';
 import { type DemoPlant, startDemoPlant } from '../../src/sim/index.js';
+import { signInBrowser, testAuth } from '../helpers/auth.js';
 import { freePort, waitFor } from '../helpers/net.js';
 
 const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
@@ -28,6 +29,7 @@ describe('dashboard in a real browser', { timeout: 240_000, skip: !existsSync(CH
   const webRoot = join(dir, 'web');
   let hub: Hub;
   let browser: Browser;
+  const auth = testAuth();
   let page: Page;
   let base: string;
   let plantPort: number;
@@ -48,6 +50,7 @@ describe('dashboard in a real browser', { timeout: 240_000, skip: !existsSync(CH
         http: { port: 0 },
         historian: { flushInterval: 200 },
         demo: { port: plantPort },
+        security: auth.security,
       },
       { env: {} },
     );
@@ -59,6 +62,7 @@ describe('dashboard in a real browser', { timeout: 240_000, skip: !existsSync(CH
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    await signInBrowser(ctx, base, auth.headers, 'operator');
     page = await ctx.newPage();
     page.on('pageerror', (e) => log.error({ err: e }, 'page error'));
   });

@@ -9,6 +9,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { validateConfig } from '../../src/config/index.js';
 import { DEMO_ASSETS, Hub } from '../../src/hub/index.js';
+import { signInBrowser, testAuth } from '../helpers/auth.js';
 import { freePort, waitFor } from '../helpers/net.js';
 
 const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
@@ -29,6 +30,7 @@ describe('KPI and health pages in a real browser', {
   const webRoot = join(dir, 'web');
   let hub: Hub;
   let browser: Browser;
+  const auth = testAuth();
   let page: Page;
   let base: string;
 
@@ -50,6 +52,7 @@ describe('KPI and health pages in a real browser', {
         // (in a planned break it would be PDOT and stay out of the Pareto).
         kpi: { enabled: true, shifts: [{ name: 'day', start: '00:00', end: '00:00' }] },
         pdm: { enabled: true, evaluateInterval: '1s', baselineSamples: 10, baselinePeriod: '10s' },
+        security: auth.security,
       },
       { env: {} },
     );
@@ -63,6 +66,7 @@ describe('KPI and health pages in a real browser', {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await signInBrowser(ctx, base, auth.headers, 'operator');
     page = await ctx.newPage();
     page.on('pageerror', (e) => log.error({ err: e }, 'page error'));
   });
@@ -84,7 +88,7 @@ describe('KPI and health pages in a real browser', {
     await waitFor(
       'parts counted in the current shift',
       async () => {
-        const r = await fetch(`${base}/api/v1/kpi/summary?asset=acme/zurich&shift=current`);
+        const r = await fetch(`${base}/api/v1/kpi/summary?asset=acme/zurich&shift=current`, { headers: auth.headers });
         const s = (await r.json()) as { kpis?: { pq: number; kwh: number } };
         return (s.kpis?.pq ?? 0) >= 3 && (s.kpis?.kwh ?? 0) > 0 ? true : undefined;
       },
@@ -95,7 +99,9 @@ describe('KPI and health pages in a real browser', {
     const oee = page.locator('[data-testid="kpi-oee"] .kpi-value');
     await oee.waitFor({ timeout: 30_000 });
     // The OEE tile shows what the API computes for the site's current shift (a percentage or — when undefined).
-    const api = (await (await fetch(`${base}/api/v1/kpi/summary?asset=acme/zurich&shift=current`)).json()) as {
+    const api = (await (
+      await fetch(`${base}/api/v1/kpi/summary?asset=acme/zurich&shift=current`, { headers: auth.headers })
+    ).json()) as {
       kpis: { oee: number | null };
       waterfall: { key: string; kind: string; ms: number | null }[];
       machines: { asset: string; role: string }[];
@@ -145,7 +151,9 @@ describe('KPI and health pages in a real browser', {
     await waitFor(
       'the reason in the API',
       async () => {
-        const r = await fetch(`${base}/api/v1/kpi/stops?asset=${encodeURIComponent(CNC1)}&shift=current`);
+        const r = await fetch(`${base}/api/v1/kpi/stops?asset=${encodeURIComponent(CNC1)}&shift=current`, {
+          headers: auth.headers,
+        });
         const b = (await r.json()) as { stops: { reason?: string }[] };
         return b.stops.some((x) => x.reason === 'breakdown.tool') ? true : undefined;
       },
@@ -155,14 +163,16 @@ describe('KPI and health pages in a real browser', {
     await waitFor(
       'the reason in the API Pareto',
       async () => {
-        const r = await fetch(`${base}/api/v1/kpi/pareto?asset=acme/zurich&shift=current`);
+        const r = await fetch(`${base}/api/v1/kpi/pareto?asset=acme/zurich&shift=current`, { headers: auth.headers });
         const b = (await r.json()) as { rows: { label: string }[] };
         last = JSON.stringify(b.rows);
         return b.rows.some((x) => x.label === 'Tool breakage') ? true : undefined;
       },
       30_000,
     ).catch(async (e) => {
-      const st = await (await fetch(`${base}/api/v1/kpi/stops?asset=acme/zurich&shift=current`)).text();
+      const st = await (
+        await fetch(`${base}/api/v1/kpi/stops?asset=acme/zurich&shift=current`, { headers: auth.headers })
+      ).text();
       throw new Error(`${(e as Error).message}; pareto ${last}; stops ${st}`);
     });
     // The page polls the Pareto every 10 s (and at once after the change); allow for a busy machine.
@@ -216,7 +226,9 @@ describe('KPI and health pages in a real browser', {
     await waitFor(
       'a health index history',
       async () => {
-        const r = await fetch(`${base}/api/v1/trend?tag=${encodeURIComponent(id)}&from=now-1h&to=now&maxPoints=400`);
+        const r = await fetch(`${base}/api/v1/trend?tag=${encodeURIComponent(id)}&from=now-1h&to=now&maxPoints=400`, {
+          headers: auth.headers,
+        });
         const t = (await r.json()) as { series: { v: (number | null)[] }[] };
         return (t.series[0]?.v.filter((v) => v !== null).length ?? 0) >= 5 ? true : undefined;
       },

@@ -13,6 +13,7 @@ import { buildAssetTree } from '../../src/model/assets.js';
 import { SampleBatch } from '../../src/model/sample.js';
 import type { TagDefinition } from '../../src/model/tag.js';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
+import { openTestAuth } from '../helpers/auth.js';
 import { waitFor } from '../helpers/net.js';
 
 const log = pino({ level: 'silent' });
@@ -48,6 +49,7 @@ describe('live API (WebSocket /api/v1/live)', () => {
   let pipeline: Pipeline;
   let app: FastifyInstance;
   let keys: number[];
+  let testAuth: Awaited<ReturnType<typeof openTestAuth>>;
 
   before(async () => {
     historian = createSqliteHistorian({
@@ -72,13 +74,15 @@ describe('live API (WebSocket /api/v1/live)', () => {
       }),
       assetTree: async () => buildAssetTree({ enterprise: { id: 'acme' }, sites: [] }, await historian.listTags()),
     };
-    app = await buildApi(hub, { logger: log, version: 'test', webRoot: false });
+    testAuth = await openTestAuth();
+    app = await buildApi(hub, { logger: log, version: 'test', webRoot: false, auth: testAuth.auth });
     await app.ready();
   });
 
   after(async () => {
     await app?.close();
     await historian?.close();
+    testAuth?.close();
   });
 
   const write = (rows: [number, number][], ts = Date.now()) => {
@@ -90,7 +94,7 @@ describe('live API (WebSocket /api/v1/live)', () => {
   it('subscribes by tag id, sends a snapshot and then only the subscribed tags', async () => {
     write([[keys[0] as number, 20]]);
     await historian.flush();
-    const ws = await app.injectWS('/api/v1/live');
+    const ws = await app.injectWS('/api/v1/live', { headers: testAuth.headers });
     const got = collect(ws);
     ws.send(JSON.stringify({ type: 'subscribe', tags: [TAGS[0]?.id, 'acme/nope'] }));
     const sub = await waitFor('subscribed', () => got.find((m) => m.type === 'subscribed'));
@@ -113,7 +117,7 @@ describe('live API (WebSocket /api/v1/live)', () => {
   });
 
   it('subscribes by asset path, also to tags of that asset registered later; unsubscribe stops the flow', async () => {
-    const ws = await app.injectWS('/api/v1/live');
+    const ws = await app.injectWS('/api/v1/live', { headers: testAuth.headers });
     const got = collect(ws);
     ws.send(JSON.stringify({ type: 'subscribe', assets: ['acme/zurich/machining/line1/cnc1'] }));
     const sub = await waitFor('subscribed', () => got.find((m) => m.type === 'subscribed'));
@@ -143,7 +147,7 @@ describe('live API (WebSocket /api/v1/live)', () => {
   });
 
   it('keeps a tag that is still wanted through an asset when its explicit subscription ends', async () => {
-    const ws = await app.injectWS('/api/v1/live');
+    const ws = await app.injectWS('/api/v1/live', { headers: testAuth.headers });
     const got = collect(ws);
     ws.send(JSON.stringify({ type: 'subscribe', assets: ['acme/zurich/machining/line1/cnc2'] }));
     ws.send(JSON.stringify({ type: 'subscribe', tags: [TAGS[2]?.id] }));
@@ -159,7 +163,7 @@ describe('live API (WebSocket /api/v1/live)', () => {
   });
 
   it('answers bad messages with an error naming the field', async () => {
-    const ws = await app.injectWS('/api/v1/live');
+    const ws = await app.injectWS('/api/v1/live', { headers: testAuth.headers });
     const got = collect(ws);
     ws.send('{"type":"subscribe","tags":"acme"}');
     const err = await waitFor('error', () => got.find((m) => m.type === 'error'));

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { visibleTo } from '../../security/auth/index.js';
 import { iso } from '../format.js';
 import { SourceHealth } from '../schemas.js';
 import type { HubView } from '../types.js';
@@ -42,6 +43,7 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = asy
   app.get(
     '/connections',
     {
+      config: { access: { role: 'viewer' } },
       schema: {
         summary:
           'Every connection: state, security mode/policy, server certificate and its trust, subscription statistics, recent events',
@@ -91,12 +93,13 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = asy
   app.get(
     '/sites',
     {
+      config: { access: { role: 'viewer' } },
       schema: {
         summary: 'Configured sites with their time zones',
         tags: ['assets'],
         response: { 200: Type.Object({ sites: Type.Array(SiteOut) }) },
       },
     },
-    async () => ({ sites: hub.sites?.() ?? [] }),
+    async (req) => ({ sites: (hub.sites?.() ?? []).filter((s) => visibleTo(req.principal, s.path)) }),
   );
 };

@@ -49,6 +49,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (
   app.get(
     '/health',
     {
+      config: { access: { role: 'viewer' } },
       schema: {
         summary: 'Hub health: each connection with its security, tags, ingest rate and historian backlog',
         tags: ['health'],
@@ -84,6 +85,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (
   app.get(
     '/health/live',
     {
+      config: { access: { public: true } },
       schema: {
         summary: 'Liveness probe: 200 while the process serves requests',
         tags: ['health'],

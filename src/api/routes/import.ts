@@ -4,6 +4,8 @@ import { Type } from 'typebox';
 import { exportHistoryCsv, exportHistoryParquet, importCsv } from '../../analytics/history/index.js';
 import { GotthardError } from '../../errors.js';
 import type { TagRecord } from '../../model/tag.js';
+import { requireInScope, visibleTo } from '../../security/auth/index.js';
+import { inScope } from '../../security/types.js';
 import { ErrorReply } from '../schemas.js';
 import { parseRange } from '../time.js';
 import type { HubView } from '../types.js';
@@ -18,6 +20,7 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
   app.post(
     '/import',
     {
+      config: { access: { role: 'engineer' } },
       schema: {
         summary: 'Import history of existing tags from CSV: tag id, source timestamp, value[, status] per line',
         description:
@@ -74,6 +77,7 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
   app.get(
     '/history/dataset',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
       schema: {
         summary:
           'Raw history of tags over a range as a data set: CSV in the import format, or Parquet (for pandas, polars, DuckDB)',
@@ -104,7 +108,11 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
         }
       } else if (q.asset !== undefined) {
         const a = q.asset;
-        tags = (await hub.historian.listTags()).filter((t) => t.assetPath === a || t.assetPath.startsWith(`${a}/`));
+        if (!visibleTo(req.principal, a)) requireInScope(req, a);
+        const p = req.principal;
+        tags = (await hub.historian.listTags()).filter(
+          (t) => (t.assetPath === a || t.assetPath.startsWith(`${a}/`)) && (!p || inScope(p, t.id)),
+        );
       }
       if (tags.length === 0)
         throw new GotthardError('GT_BAD_REQUEST', 'name the tags to export with tag=… (repeatable) or asset=…');

@@ -4,6 +4,8 @@ import { kpiTableCsv } from '../../analytics/history/csv.js';
 import type { KpiFigure, KpiService } from '../../analytics/kpi/index.js';
 import { dayStart, localDayNumber, parseDayLabel } from '../../analytics/kpi/tz.js';
 import { GotthardError } from '../../errors.js';
+import { requireInScope, visibleTo } from '../../security/auth/index.js';
+import { inScope } from '../../security/types.js';
 import { iso } from '../format.js';
 import { ErrorReply } from '../schemas.js';
 import { parseRange, parseTime } from '../time.js';
@@ -134,6 +136,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/machines',
     {
+      config: { access: { role: 'viewer' } },
       schema: {
         summary: 'Machines the KPI engine computes for, with their role and the tags each KPI comes from',
         tags: ['kpi'],
@@ -155,13 +158,17 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     },
     async (req) => {
       const kpi = requireKpi(hub);
+      // A scoped principal may name a container of its scope (it sees only its machines), not a sibling.
+      if (req.query.asset !== '' && !visibleTo(req.principal, req.query.asset)) requireInScope(req, req.query.asset);
       return {
-        machines: (await kpi.machines(req.query.asset)).map((m) => ({
-          asset: m.asset,
-          role: kpi.roleOf(m),
-          timezone: m.timezone,
-          tags: Object.fromEntries(Object.entries(m.tags).map(([k, t]) => [k, t.id])),
-        })),
+        machines: (await kpi.machines(req.query.asset))
+          .filter((m) => !req.principal || inScope(req.principal, m.asset))
+          .map((m) => ({
+            asset: m.asset,
+            role: kpi.roleOf(m),
+            timezone: m.timezone,
+            tags: Object.fromEntries(Object.entries(m.tags).map(([k, t]) => [k, t.id])),
+          })),
       };
     },
   );
@@ -169,6 +176,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/summary',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
       schema: {
         summary:
           'KPIs, elements and the loss waterfall of a scope for a range, a shift (current = live) or a day; per machine too',
@@ -221,6 +229,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/series',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
       schema: {
         summary:
           'KPIs per hour, shift, day, week or month (OEE per shift over time, energy per part over time); closed periods come from the store',
@@ -273,6 +282,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/export',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
       schema: {
         summary: 'The KPI table of a series as CSV (one row per period, KPIs and ISO 22400-2 elements)',
         tags: ['kpi'],
@@ -306,6 +316,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/stops',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
       schema: {
         summary: 'Unplanned stops (setup, delay, failure, repair) with their reasons',
         tags: ['kpi'],
@@ -329,6 +340,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.put(
     '/kpi/stops/reason',
     {
+      config: { access: { role: 'operator', asset: { in: 'body', key: 'machine' } } },
       schema: {
         summary: 'Give an unplanned stop a reason from the reason tree (null clears it)',
         tags: ['kpi'],
@@ -352,6 +364,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/pareto',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
       schema: {
         summary: 'Pareto of stop reasons: planned busy time lost per reason (or per state when unassigned)',
         tags: ['kpi'],
@@ -385,6 +398,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/reasons',
     {
+      config: { access: { role: 'viewer' } },
       schema: {
         summary: 'The reason tree for unplanned stops, each reason with its Six Big Losses group',
         tags: ['kpi'],
@@ -410,6 +424,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/shifts',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
       schema: {
         summary: 'Shift instances (with planned breaks) in a range, in the scope’s time zone',
         tags: ['kpi'],
@@ -461,6 +476,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/timeline',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'machine' } } },
       schema: {
         summary:
           'Drill-down: the state timeline, shifts, counter increments and energy per quarter hour behind a machine’s figures',

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
+import { inScope } from '../../security/types.js';
 import { LiveHub, type LiveOptions } from '../live.js';
 import type { HubView } from '../types.js';
 
@@ -34,14 +35,16 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRouteOptions> = async (ap
   app.get(
     '/live',
     {
+      config: { access: { role: 'viewer' } },
       websocket: true,
       schema: {
         summary: 'WebSocket: live value changes of subscribed tags or assets (see docs/dashboard.md)',
         tags: ['values'],
       },
     },
-    (socket) => {
-      const client = live.connect(socket);
+    (socket, req) => {
+      const p = req.principal;
+      const client = live.connect(socket, p && p.scope.length > 0 ? (id) => inScope(p, id) : undefined);
       socket.on('message', (data, isBinary) => {
         if (isBinary) {
           client.sendNow({ type: 'error', code: 'GT_BAD_REQUEST', message: 'send JSON text messages' });

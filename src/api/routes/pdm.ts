@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { MachineHealth, PdmView } from '../../analytics/pdm/index.js';
 import { GotthardError } from '../../errors.js';
+import { inScope } from '../../security/types.js';
 import { MACHINE_STATE_NAMES } from '../../sim/index.js';
 import { iso } from '../format.js';
 import { ErrorReply } from '../schemas.js';
@@ -107,6 +108,7 @@ export const pdmRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/pdm/machines',
     {
+      config: { access: { role: 'viewer' } },
       schema: {
         summary: 'Fleet view: every modelled machine with health index, anomaly, RUL per failure mode, ranked by risk',
         tags: ['pdm'],
@@ -121,7 +123,8 @@ export const pdmRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
       const prefix = req.query.asset.replace(/\/+$/, '');
       const machines = pdm
         .machines()
-        .filter((m) => prefix === '' || m.machine === prefix || m.machine.startsWith(`${prefix}/`));
+        .filter((m) => prefix === '' || m.machine === prefix || m.machine.startsWith(`${prefix}/`))
+        .filter((m) => !req.principal || inScope(req.principal, m.machine));
       return { machines: machines.map(out) };
     },
   );
@@ -129,6 +132,7 @@ export const pdmRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/pdm/machine',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'path' } } },
       schema: {
         summary: "One machine's health with the evidence: contributors, RUL with 80 % interval, its recent pdm events",
         tags: ['pdm'],
@@ -159,6 +163,7 @@ export const pdmRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/pdm/events',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'machine' } } },
       schema: {
         summary: 'Predictive-maintenance events with their evidence (anomaly timeline), newest first',
         tags: ['pdm'],
@@ -173,7 +178,11 @@ export const pdmRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     async (req) => {
       const q = req.query;
       const from = q.from === undefined ? undefined : parseTime(q.from, 'from', Date.now());
-      return { events: await machineEvents(hub, q.machine, from, q.limit) };
+      const p = req.principal;
+      const events = await machineEvents(hub, q.machine, from, p && p.scope.length > 0 ? 10_000 : q.limit);
+      if (!p || p.scope.length === 0) return { events };
+      const inside = events.filter((e) => typeof e.details?.machine === 'string' && inScope(p, e.details.machine));
+      return { events: inside.slice(0, q.limit) };
     },
   );
 };

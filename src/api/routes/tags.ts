@@ -1,7 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { GotthardError } from '../../errors.js';
+import type { AssetNode } from '../../model/assets.js';
 import type { TagRecord } from '../../model/tag.js';
+import { visibleTo } from '../../security/auth/index.js';
+import { inScope, type Principal } from '../../security/types.js';
 import { tagOut } from '../format.js';
 import { ErrorReply, Tag } from '../schemas.js';
 import type { HubView } from '../types.js';
@@ -33,10 +36,16 @@ export function matchesTag(t: TagRecord, q: string): boolean {
   );
 }
 
+/** The asset tree as a scoped principal sees it: its scope and the containers above it. */
+function pruneTree(node: AssetNode, p: Principal): AssetNode {
+  return { ...node, children: node.children.filter((c) => visibleTo(p, c.path)).map((c) => pruneTree(c, p)) };
+}
+
 export const tagRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app, { hub }) => {
   app.get(
     '/tags',
     {
+      config: { access: { role: 'viewer' } },
       schema: {
         summary: 'List and search tags with metadata and lineage',
         tags: ['tags'],
@@ -54,6 +63,8 @@ export const tagRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
       let tags = await hub.historian.listTags();
       if (asset) tags = tags.filter((t) => t.assetPath === asset || t.assetPath.startsWith(`${asset}/`));
       if (q) tags = tags.filter((t) => matchesTag(t, q));
+      const p = req.principal;
+      if (p) tags = tags.filter((t) => inScope(p, t.id));
       tags.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
       return { total: tags.length, tags: tags.slice(offset, offset + limit).map(tagOut) };
     },
@@ -62,6 +73,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/tags/*',
     {
+      config: { access: { role: 'viewer', asset: { in: 'params', key: '*' } } },
       schema: {
         summary:
           'One tag by id (its unified-namespace path), e.g. /tags/acme/zurich/machining/line1/cnc1/spindle/speed',
@@ -82,12 +94,16 @@ export const tagRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/assets',
     {
+      config: { access: { role: 'viewer' } },
       schema: {
         summary: 'The ISA-95 asset tree (enterprise / site / area / line / machine) with tag counts',
         tags: ['assets'],
         response: { 200: AssetNodeSchema },
       },
     },
-    async () => hub.assetTree(),
+    async (req) => {
+      const tree = await hub.assetTree();
+      return req.principal ? pruneTree(tree, req.principal) : tree;
+    },
   );
 };

@@ -166,6 +166,7 @@ export const trendRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/trend',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
       schema: {
         summary: 'Downsampled trend of tags for plotting: min/max/first/last per pixel bucket, gaps as null',
         description:
@@ -216,6 +217,7 @@ export const trendRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/history/export',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
       schema: {
         summary: 'CSV export of tags in a time range: raw values with timestamps and StatusCodes, or per bucket',
         description:

@@ -3,6 +3,8 @@ import { Type } from 'typebox';
 import { GotthardError } from '../../errors.js';
 import type { AggregateFn } from '../../historian/types.js';
 import type { TagRecord } from '../../model/tag.js';
+import { requireInScope, visibleTo } from '../../security/auth/index.js';
+import { inScope } from '../../security/types.js';
 import { iso, sampleOut } from '../format.js';
 import { ErrorReply, SampleOut, Value } from '../schemas.js';
 import { parseBucket, parseRange, parseTime } from '../time.js';
@@ -54,6 +56,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/values/latest',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
       schema: {
         summary: 'Latest value of tags (by id, or every tag at or below an asset)',
         tags: ['values'],
@@ -70,8 +73,11 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
       if (tag !== undefined) {
         tags = await Promise.all((Array.isArray(tag) ? tag : [tag]).map(tagById));
       } else {
+        if (asset !== undefined && !visibleTo(req.principal, asset)) requireInScope(req, asset);
         tags = await hub.historian.listTags();
         if (asset) tags = tags.filter((t) => t.assetPath === asset || t.assetPath.startsWith(`${asset}/`));
+        const p = req.principal;
+        if (p) tags = tags.filter((t) => inScope(p, t.id));
       }
       const byKey = new Map(tags.map((t) => [t.key, t]));
       const latest = await hub.historian.latest([...byKey.keys()]);
@@ -87,6 +93,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/history/raw',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
       schema: {
         summary: 'Raw stored values of one tag in a time range, paged',
         tags: ['history'],
@@ -121,6 +128,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/history/aggregate',
     {
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
       schema: {
         summary: 'Aggregates of one tag in time buckets (min, max, avg, twa, first, last, count); Good samples only',
         tags: ['history'],
@@ -184,6 +192,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/events',
     {
+      config: { access: { role: 'viewer' } },
       schema: {
         summary: 'Hub events: connection lost/restored (gaps), revised subscriptions, rejected tags',
         tags: ['events'],

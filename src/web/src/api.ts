@@ -162,12 +162,18 @@ export const api = {
     `${API}/history/export${query({ tag: tags, from, to, tz })}`,
 };
 
+/** The session's CSRF token, from the readable `gotthard_csrf` cookie the hub sets at sign-in. */
+export function csrfToken(): string {
+  const m = /(?:^|;\s*)gotthard_csrf=([^;]*)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1] as string) : '';
+}
+
 export async function put<T>(path: string, body: unknown): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`${API}${path}`, {
       method: 'PUT',
-      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      headers: { accept: 'application/json', 'content-type': 'application/json', 'x-csrf-token': csrfToken() },
       body: JSON.stringify(body),
     });
   } catch {

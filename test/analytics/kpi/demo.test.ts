@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildApi } from '../../../src/api/index.js';
 import { validateConfig } from '../../../src/config/index.js';
 import { DEMO_ASSETS, Hub } from '../../../src/hub/index.js';
+import { authedInject, openTestAuth } from '../../helpers/auth.js';
 import { freePort, waitFor } from '../../helpers/net.js';
 import { log } from './helpers.js';
 
@@ -51,7 +52,15 @@ describe('live KPIs of the demo plant', { timeout: 120_000 }, () => {
       'meters are recognised',
     );
     const start = Date.now();
-    const api = await buildApi(hub, { logger: log, version: 'test' });
+    const t = await openTestAuth();
+    const app = await buildApi(hub, { logger: log, version: 'test', auth: t.auth });
+    const api = {
+      inject: authedInject(app, t.headers),
+      close: async () => {
+        await app.close();
+        t.close();
+      },
+    };
     try {
       const s = await waitFor(
         'parts and energy on cnc1',

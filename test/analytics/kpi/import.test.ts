@@ -5,6 +5,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { buildApi } from '../../../src/api/index.js';
 import type { HubView } from '../../../src/api/types.js';
 import { buildAssetTree } from '../../../src/model/assets.js';
+import { authedInject, openTestAuth } from '../../helpers/auth.js';
 import { close, type Fixture, fixture, HOUR, log, MIN } from './helpers.js';
 
 const M = 'acme/zurich/machining/line1/cnc1';
@@ -49,6 +50,8 @@ const CSV = [
 describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and Parquet', () => {
   let f: Fixture;
   let app: FastifyInstance;
+  let inject: ReturnType<typeof authedInject>;
+  let testAuth: Awaited<ReturnType<typeof openTestAuth>>;
   before(async () => {
     f = await fixture([M], {
       shifts: [{ name: 'early', start: '06:00', end: '14:00', breaks: [{ start: '08:00', end: '08:15' }] }],
@@ -62,15 +65,18 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
       },
       assetTree: async () => buildAssetTree({ enterprise: { id: 'acme' }, sites: [] }, await f.historian.listTags()),
     } as unknown as HubView;
-    app = await buildApi(hub, { logger: log, version: 'test' });
+    testAuth = await openTestAuth();
+    app = await buildApi(hub, { logger: log, version: 'test', auth: testAuth.auth });
+    inject = authedInject(app, testAuth.headers);
   });
   after(async () => {
     await app.close();
     await f.close();
+    testAuth.close();
   });
 
   it('imports the CSV, reports bad rows by line number, keeps every accepted row', async () => {
-    const r = await app.inject({
+    const r = await inject({
       method: 'POST',
       url: '/api/v1/import',
       headers: { 'content-type': 'text/csv' },
@@ -101,7 +107,7 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
   });
 
   it('yields the KPIs the formulas give by hand for the imported shift', async () => {
-    const r = await app.inject(`/api/v1/kpi/summary?asset=${M}&shift=2026-01-13/early`);
+    const r = await inject(`/api/v1/kpi/summary?asset=${M}&shift=2026-01-13/early`);
     assert.equal(r.statusCode, 200, r.body);
     const s = r.json();
     assert.equal(s.shift, '2026-01-13/early');
@@ -112,28 +118,26 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
     assert.ok(close(s.kpis.kwhPerGoodPart, 80 / 300));
     assert.ok(close(s.kpis.energyCost, 23));
     assert.equal(s.elements.pbtMs, 465 * MIN);
-    const series = (
-      await app.inject(`/api/v1/kpi/series?asset=acme/zurich&period=day&from=${t(0)}&to=${t(24)}`)
-    ).json();
+    const series = (await inject(`/api/v1/kpi/series?asset=acme/zurich&period=day&from=${t(0)}&to=${t(24)}`)).json();
     assert.equal(series.rows.length, 1);
     assert.ok(close(series.rows[0].kpis.oee, 300 / 465));
-    const csv = (await app.inject(`/api/v1/kpi/export?asset=acme/zurich&period=shift&from=${t(0)}&to=${t(24)}`)).body;
+    const csv = (await inject(`/api/v1/kpi/export?asset=acme/zurich&period=shift&from=${t(0)}&to=${t(24)}`)).body;
     const [head, row] = csv.trim().split('\n');
     const cols = (head as string).split(',');
     const vals = (row as string).split(',');
     assert.equal(vals[cols.indexOf('period')], '2026-01-13/early');
     assert.ok(close(Number(vals[cols.indexOf('oee')]), 300 / 465));
-    const stops = (await app.inject(`/api/v1/kpi/stops?asset=${M}&day=2026-01-13`)).json().stops;
+    const stops = (await inject(`/api/v1/kpi/stops?asset=${M}&day=2026-01-13`)).json().stops;
     assert.equal(stops.length, 4);
-    const put = await app.inject({
+    const put = await inject({
       method: 'PUT',
       url: '/api/v1/kpi/stops/reason',
       payload: { machine: M, start: stops[0].start, reason: 'minor.material' },
     });
     assert.equal(put.statusCode, 200, put.body);
-    const pareto = (await app.inject(`/api/v1/kpi/pareto?asset=${M}&day=2026-01-13`)).json().rows;
+    const pareto = (await inject(`/api/v1/kpi/pareto?asset=${M}&day=2026-01-13`)).json().rows;
     assert.ok(pareto.some((p: { key: string }) => p.key === 'minor.material'));
-    const tl = (await app.inject(`/api/v1/kpi/timeline?machine=${M}&shift=2026-01-13/early`)).json();
+    const tl = (await inject(`/api/v1/kpi/timeline?machine=${M}&shift=2026-01-13/early`)).json();
     assert.equal(tl.states.length, 9);
     assert.equal(tl.states[1].reason, 'minor.material');
     assert.ok(tl.parts.some((p: { kind?: string }) => p.kind === 'reset'));
@@ -142,11 +146,11 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
 
   it('exports history as CSV that imports again, and as Parquet that reads back', async () => {
     const q = `asset=${M}&from=${t(0)}&to=${t(24)}`;
-    const csv = await app.inject(`/api/v1/history/dataset?${q}&format=csv`);
+    const csv = await inject(`/api/v1/history/dataset?${q}&format=csv`);
     assert.equal(csv.statusCode, 200);
     const lines = csv.body.trim().split('\n');
     assert.equal(lines.length, 1 + 23);
-    const pq = await app.inject(`/api/v1/history/dataset?${q}&format=parquet`);
+    const pq = await inject(`/api/v1/history/dataset?${q}&format=parquet`);
     assert.equal(pq.statusCode, 200);
     const buf = pq.rawPayload;
     const rows = (await parquetReadObjects({
@@ -160,14 +164,14 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
     const first = rows.find((r) => r.tag === `${M}/status/machine_state`);
     assert.equal(new Date(first?.ts as Date).toISOString(), t(5, 30));
     assert.equal(first?.value, 3);
-    const again = await app.inject({
+    const again = await inject({
       method: 'POST',
       url: '/api/v1/import',
       headers: { 'content-type': 'text/csv' },
       payload: csv.body.replace(/,[A-Za-z]+\n/g, '\n').replace(/status,status_name/, 'status'),
     });
     assert.equal(again.json().rejected, 0, JSON.stringify(again.json().errors));
-    const after = await app.inject(`/api/v1/history/dataset?${q}&format=csv`);
+    const after = await inject(`/api/v1/history/dataset?${q}&format=csv`);
     assert.equal(
       after.body.trim().split('\n').length,
       1 + 2 * 23,

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { validateConfig } from '../../../src/config/index.js';
 import { DEMO_ASSETS, Hub } from '../../../src/hub/index.js';
+import { testAuth } from '../../helpers/auth.js';
 import { freePort, waitFor } from '../../helpers/net.js';
 
 const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
@@ -19,6 +20,7 @@ const CNC1 = 'acme/zurich/machining/line1/cnc1';
 describe('predictive maintenance in the hub with the accelerated demo plant', { timeout: 180_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-pdm-hub-'));
   let hub: Hub;
+  const auth = testAuth('viewer');
 
   before(async () => {
     const config = validateConfig(
@@ -29,6 +31,7 @@ describe('predictive maintenance in the hub with the accelerated demo plant', { 
         historian: { flushInterval: 200 },
         demo: { port: await freePort(), seed: 42, speed: SPEED },
         pdm: { enabled: true, evaluateInterval: '1s', baselineSamples: 10, baselinePeriod: '10s', rulHorizon: '15s' },
+        security: auth.security,
       },
       { env: {} },
     );
@@ -86,14 +89,16 @@ describe('predictive maintenance in the hub with the accelerated demo plant', { 
   });
 
   it('serves the fleet, one machine with its evidence, and the pdm events over HTTP', async () => {
-    const fleet = (await (await fetch(`${hub.address}/api/v1/pdm/machines`)).json()) as {
+    const fleet = (await (await fetch(`${hub.address}/api/v1/pdm/machines`, { headers: auth.headers })).json()) as {
       machines: { machine: string; risk: number; healthIndex: number; tags: Record<string, string> }[];
     };
     assert.ok(fleet.machines.length >= 5, `machines: ${fleet.machines.map((m) => m.machine).join(', ')}`);
     for (let i = 1; i < fleet.machines.length; i++) {
       assert.ok(fleet.machines[i - 1]!.risk >= fleet.machines[i]!.risk, 'ranked by risk');
     }
-    const one = await fetch(`${hub.address}/api/v1/pdm/machine?path=${encodeURIComponent(CNC1)}`);
+    const one = await fetch(`${hub.address}/api/v1/pdm/machine?path=${encodeURIComponent(CNC1)}`, {
+      headers: auth.headers,
+    });
     assert.equal(one.status, 200);
     const body = (await one.json()) as { health: { machine: string; tags: Record<string, string> }; events: unknown[] };
     assert.equal(body.health.machine, CNC1);
@@ -101,12 +106,15 @@ describe('predictive maintenance in the hub with the accelerated demo plant', { 
     assert.ok(body.events.length > 0);
     const hist = await fetch(
       `${hub.address}/api/v1/history/aggregate?tag=${encodeURIComponent(`${CNC1}/health/index`)}&from=now-10m&bucket=10s`,
+      { headers: auth.headers },
     );
     assert.equal(hist.status, 200, 'the health index has a history like any tag');
-    const missing = await fetch(`${hub.address}/api/v1/pdm/machine?path=acme/nowhere`);
+    const missing = await fetch(`${hub.address}/api/v1/pdm/machine?path=acme/nowhere`, { headers: auth.headers });
     assert.equal(missing.status, 404);
     assert.match(((await missing.json()) as { error: { message: string } }).error.message, /pdm\/machines/);
-    const ev = (await (await fetch(`${hub.address}/api/v1/pdm/events?machine=${encodeURIComponent(CNC1)}`)).json()) as {
+    const ev = (await (
+      await fetch(`${hub.address}/api/v1/pdm/events?machine=${encodeURIComponent(CNC1)}`, { headers: auth.headers })
+    ).json()) as {
       events: { kind: string; details: { machine: string; episode: string } }[];
     };
     assert.ok(ev.events.length > 0 && ev.events.every((e) => e.details.machine === CNC1 && e.details.episode));

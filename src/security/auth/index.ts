@@ -1,0 +1,14 @@
+export { type ProvisionedToken, type SecurityConfig, securitySchema } from './config.js';
+export {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  installAuth,
+  locatedPaths,
+  parseCookies,
+  requireInScope,
+  SESSION_COOKIE,
+  visibleTo,
+} from './hook.js';
+export { hashPassword, verifyPassword } from './passwords.js';
+export { actorOf, authRoutes } from './routes.js';
+export { AuthService, type AuthServiceOptions, type TokenView, type UserView } from './service.js';
