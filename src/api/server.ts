@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { type AuthService, authRoutes, installAuth } from '../security/auth/index.js';
 import { connectionRoutes } from './routes/connections.js';
+import { deliveryRoutes } from './routes/delivery.js';
 import { healthRoutes } from './routes/health.js';
 import { historyTransferRoutes } from './routes/import.js';
 import { kpiRoutes } from './routes/kpi.js';
@@ -103,6 +104,7 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(kpiRoutes, { hub });
       await api.register(pdmRoutes, { hub });
       await api.register(workflowRoutes, { hub });
+      await api.register(deliveryRoutes, { hub });
       await api.register(historyTransferRoutes, { hub });
       await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
       api.get('/openapi.json', { schema: { hide: true }, config: { access: { role: 'viewer' } } }, async () =>

@@ -6,6 +6,7 @@ import type { SinkHealth } from '../pipeline/outbox/index.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { SourceHealth } from '../pipeline/types.js';
 import type { AuditTrail } from '../security/types.js';
+import type { Delivery } from '../workflows/delivery/index.js';
 import type { Workflows } from '../workflows/index.js';
 import type { AuditTrail } from '../security/types.js';
 
@@ -30,6 +31,8 @@ export interface HubView {
   readonly pdm?: PdmView;
   /** Rules, work orders and maintenance scheduling, when `workflows.enabled` (src/workflows). */
   readonly workflows?: Workflows;
+  /** Durable delivery to ERP/CMMS, webhooks, e-mail, MQTT, HTTP, when `connectors` lists any (src/workflows/delivery). */
+  readonly delivery?: Delivery;
   health(): HubHealth;
   assetTree(): Promise<AssetNode>;
   /** Server certificates in the hub PKI with their trust state (for the connections page). */

@@ -5,6 +5,7 @@ import { sourceConfigSchema } from '../sources/index.js';
 import { unsSchema } from '../uns/config.js';
 import { workflowsConfigSchema } from '../workflows/config.js';
 import { connectorsSchema } from '../workflows/delivery/config.js';
+import { connectorsSchema } from '../workflows/delivery/config.js';
 import { duration, secret } from './types.js';
 
 const segment = z
@@ -176,6 +177,7 @@ export const configSchema = z
     kpi: kpiConfigSchema.prefault({}),
     pdm: pdmConfigSchema,
     workflows: workflowsConfigSchema.prefault({}),
+    connectors: connectorsSchema.prefault({}),
     connectors: connectorsSchema.prefault({}),
   })
   .strict()

@@ -19,7 +19,8 @@ import { AuditLog } from '../security/audit/index.js';
 import type { MachineCommands } from '../security/types.js';
 import { type DemoPlant, startDemoPlant } from '../sim/index.js';
 import { createSource, sourceConfigSchema } from '../sources/index.js';
-import { brokerTarget, type EmbeddedBroker, startEmbeddedBroker, UnsPublisher } from '../uns/index.js';
+import { brokerTarget, connectionTarget, type EmbeddedBroker, startEmbeddedBroker, UnsPublisher } from '../uns/index.js';
+import { Delivery } from '../workflows/delivery/index.js';
 import { type ActionDelivery, type WorkOrderDelivery, Workflows } from '../workflows/index.js';
 import { demoSourceConfig } from './demo.js';
 
@@ -58,6 +59,7 @@ export class Hub implements HubView {
   private pdmUnlisten: (() => void) | undefined;
   private workflowsImpl: Workflows | undefined;
   private workflowsUnlisten: (() => void) | undefined;
+  private deliveryImpl: Delivery | undefined;
   private mqttBroker: EmbeddedBroker | undefined;
   private uns: UnsPublisher | undefined;
   private stopping: Promise<void> | undefined;
@@ -86,6 +88,11 @@ export class Hub implements HubView {
   /** Rules, work orders and maintenance scheduling (src/workflows), when `workflows.enabled`. */
   get workflows(): Workflows | undefined {
     return this.workflowsImpl;
+  }
+
+  /** Durable delivery to ERP/CMMS, webhooks, e-mail, MQTT and HTTP (src/workflows/delivery). */
+  get delivery(): Delivery | undefined {
+    return this.deliveryImpl;
   }
 
   /** The predictive-maintenance monitor (src/analytics/pdm), when `pdm.enabled`. */
@@ -174,6 +181,23 @@ export class Hub implements HubView {
       this.pdmImpl = pdm;
       this.pdmUnlisten = this.pipeline.listen((b) => pdm.onBatch(b));
     }
+    if (c.workflows.enabled || c.connectors.list.length > 0) {
+      // Before the workflow engine, so nothing it hands over waits; stopped after it.
+      const mqttTarget = c.connectors.mqtt
+        ? connectionTarget(c.connectors.mqtt, 'connectors.mqtt')
+        : c.uns
+          ? brokerTarget(c.uns.broker, this.mqttBroker, 'uns.broker')
+          : undefined;
+      this.deliveryImpl = new Delivery({
+        config: c.connectors,
+        outboxPath: c.connectors.outboxPath ?? join(c.dataDir, 'outbox', 'delivery.db'),
+        logger: this.log.child({ component: 'delivery' }),
+        governance: () => this.governanceImpl,
+        audit: () => this.auditImpl,
+        ...(mqttTarget ? { mqtt: mqttTarget, mqttClientId: `gotthard-actions-${hostname()}` } : {}),
+      });
+      this.deliveryImpl.start();
+    }
     if (c.workflows.enabled) {
       // Optional parts other concerns add to the hub: durable delivery and the guarded write path.
       const optional = this as { delivery?: Partial<WorkOrderDelivery & ActionDelivery>; commands?: MachineCommands };
@@ -193,6 +217,7 @@ export class Hub implements HubView {
       });
       this.workflowsImpl = wf;
       this.workflowsUnlisten = this.pipeline.listen((b) => wf.onBatch(b));
+      this.deliveryImpl?.attachStatusSink(wf.workOrders);
     }
     for (const raw of sourceConfigs) {
       const sc = sourceConfigSchema.parse(raw);
@@ -286,7 +311,7 @@ export class Hub implements HubView {
       sources,
       historian,
       ingest: { valuesPerSecond: Math.round(this.pipeline.meter.rate()), totalValues: this.pipeline.meter.total },
-      sinks: this.uns ? [this.uns.health()] : [],
+      sinks: [...(this.uns ? [this.uns.health()] : []), ...(this.deliveryImpl?.health() ?? [])],
     };
   }
 
@@ -347,6 +372,7 @@ export class Hub implements HubView {
     this.pdmImpl?.stop();
     this.workflowsUnlisten?.();
     this.workflowsImpl?.stop();
+    await within(this.deliveryImpl?.stop() ?? Promise.resolve(), 'delivery');
     await within(
       this.kpiImpl?.stop().catch((err: unknown) => this.log.error({ err }, 'KPI engine stop failed')) ??
         Promise.resolve(),
