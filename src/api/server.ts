@@ -5,13 +5,17 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { type AuthService, authRoutes, installAuth } from '../security/auth/index.js';
+import { auditRoutes } from './routes/audit.js';
+import { catalogRoutes } from './routes/catalog.js';
 import { connectionRoutes } from './routes/connections.js';
 import { deliveryRoutes } from './routes/delivery.js';
 import { healthRoutes } from './routes/health.js';
 import { historyTransferRoutes } from './routes/import.js';
 import { kpiRoutes } from './routes/kpi.js';
 import { liveRoutes } from './routes/live.js';
+import { machineRoutes } from './routes/machines.js';
 import { pdmRoutes } from './routes/pdm.js';
+import { pkiRoutes } from './routes/pki.js';
 import { tagRoutes } from './routes/tags.js';
 import { trendRoutes } from './routes/trend.js';
 import { valueRoutes } from './routes/values.js';
@@ -106,6 +110,10 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(workflowRoutes, { hub });
       await api.register(deliveryRoutes, { hub });
       await api.register(historyTransferRoutes, { hub });
+      await api.register(machineRoutes, { hub });
+      await api.register(auditRoutes, { hub });
+      await api.register(pkiRoutes, { hub });
+      await api.register(catalogRoutes, { hub });
       await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
       api.get('/openapi.json', { schema: { hide: true }, config: { access: { role: 'viewer' } } }, async () =>
         app.swagger(),

@@ -5,10 +5,11 @@ import type { AssetNode } from '../model/assets.js';
 import type { SinkHealth } from '../pipeline/outbox/index.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { SourceHealth } from '../pipeline/types.js';
-import type { AuditTrail } from '../security/types.js';
 import type { Delivery } from '../workflows/delivery/index.js';
 import type { Workflows } from '../workflows/index.js';
-import type { AuditTrail } from '../security/types.js';
+import type { HubPki } from '../pki/index.js';
+import type { GovernanceView } from '../security/governance/index.js';
+import type { AuditTrail, MachineCommands } from '../security/types.js';
 
 export interface HubHealth {
   status: 'ok' | 'degraded';
@@ -41,8 +42,12 @@ export interface HubView {
   sites?(): SiteInfo[];
   /** The tamper-evident audit log (src/security/audit), when the hub keeps one. */
   readonly audit?: AuditTrail;
-  /** The tamper-evident audit log (src/security/audit), when the hub keeps one. */
-  readonly audit?: AuditTrail;
+  /** Guarded writes and method calls to machines (src/security/writes); refuses everything unless enabled. */
+  readonly commands?: MachineCommands;
+  /** Owner, classification and retention per tag; what may leave the hub (src/security/governance). */
+  readonly governance?: GovernanceView;
+  /** The hub's OPC UA certificate store, for trust management. */
+  readonly pki?: HubPki;
 }
 
 export interface ServerCertificate {

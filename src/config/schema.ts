@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { kpiConfigSchema } from '../analytics/kpi/config.js';
 import { pdmConfigSchema } from '../analytics/pdm/config.js';
+import { governanceSchema } from '../security/governance/config.js';
+import { writesSchema } from '../security/writes/config.js';
 import { sourceConfigSchema } from '../sources/index.js';
 import { unsSchema } from '../uns/config.js';
 import { workflowsConfigSchema } from '../workflows/config.js';
@@ -176,6 +178,8 @@ export const configSchema = z
     uns: unsSchema.optional(),
     kpi: kpiConfigSchema.prefault({}),
     pdm: pdmConfigSchema,
+    writes: writesSchema,
+    governance: governanceSchema,
     workflows: workflowsConfigSchema.prefault({}),
     connectors: connectorsSchema.prefault({}),
     connectors: connectorsSchema.prefault({}),

@@ -68,9 +68,34 @@ export function demoWorkflows(speed: number) {
 }
 
 /**
+ * Guarded writes of the demo (`gotthard start --demo` without a config file): the demo plant's
+ * ResetWear method on every machine (what a maintenance rule calls after a bearing change) and its
+ * one setpoint, the ideal cycle time of CNCs and filling lines, within 1..600 s.
+ */
+export const DEMO_WRITES = {
+  enabled: true,
+  role: 'engineer',
+  tags: [
+    {
+      tags: 'acme/*/*/*/*/production/ideal_cycle_time',
+      dataType: 'Double',
+      min: 1,
+      max: 600,
+    },
+  ],
+  methods: [{ assets: 'acme/**', method: 'ResetWear', args: [] }],
+};
+
+/**
  * `gotthard start --demo` without a config file: the demo plant's asset model, the health model
- * (off by default elsewhere) and the closed maintenance loop.
+ * (off by default elsewhere), the closed maintenance loop and the guarded writes it needs.
  */
 export function demoConfig(speed: number): Record<string, unknown> {
-  return { assets: DEMO_ASSETS, demo: { speed }, pdm: { enabled: true }, workflows: demoWorkflows(speed) };
+  return {
+    assets: DEMO_ASSETS,
+    demo: { speed },
+    pdm: { enabled: true },
+    workflows: demoWorkflows(speed),
+    writes: structuredClone(DEMO_WRITES),
+  };
 }

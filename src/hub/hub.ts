@@ -16,9 +16,11 @@ import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
 import { type HubPki, openPki } from '../pki/index.js';
 import { AuthService } from '../security/auth/index.js';
 import { AuditLog } from '../security/audit/index.js';
+import { ConfigGovernance, governedCatalog } from '../security/governance/index.js';
+import { GuardedCommands } from '../security/writes/index.js';
 import type { MachineCommands } from '../security/types.js';
 import { type DemoPlant, startDemoPlant } from '../sim/index.js';
-import { createSource, sourceConfigSchema } from '../sources/index.js';
+import { createSource, isMachineCommandTarget, sourceConfigSchema } from '../sources/index.js';
 import { brokerTarget, connectionTarget, type EmbeddedBroker, startEmbeddedBroker, UnsPublisher } from '../uns/index.js';
 import { Delivery } from '../workflows/delivery/index.js';
 import { type ActionDelivery, type WorkOrderDelivery, Workflows } from '../workflows/index.js';
@@ -65,6 +67,8 @@ export class Hub implements HubView {
   private stopping: Promise<void> | undefined;
   private authImpl: AuthService | undefined;
   private auditImpl: AuditLog | undefined;
+  private governanceImpl: ConfigGovernance | undefined;
+  private commandsImpl: GuardedCommands | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -105,6 +109,16 @@ export class Hub implements HubView {
     return this.auditImpl;
   }
 
+  /** Owner, classification and retention per tag; decides what leaves the hub (src/security/governance). */
+  get governance(): ConfigGovernance | undefined {
+    return this.governanceImpl;
+  }
+
+  /** The guarded path for writes and method calls to machines (src/security/writes); refuses all unless `writes.enabled`. */
+  get commands(): GuardedCommands | undefined {
+    return this.commandsImpl;
+  }
+
   get pki(): HubPki {
     if (!this.pkiImpl) throw new GotthardError('GT_INTERNAL', 'hub not started');
     return this.pkiImpl;
@@ -123,6 +137,8 @@ export class Hub implements HubView {
     });
     audit.open();
     this.auditImpl = audit;
+    const governance = new ConfigGovernance(c.governance);
+    this.governanceImpl = governance;
     const historian = createHistorian(c.historian, {
       dataDir: c.dataDir,
       logger: this.log.child({ component: 'historian' }),
@@ -224,10 +240,20 @@ export class Hub implements HubView {
       const source = createSource(sc, { pki: this.pkiImpl, logger: this.log.child({ source: sc.name }) });
       this.sources.push(source);
     }
+    this.commandsImpl = new GuardedCommands({
+      config: c.writes,
+      tags: historian,
+      source: (name) => {
+        const s = this.sources.find((x) => x.name === name);
+        return s && isMachineCommandTarget(s) ? s : undefined;
+      },
+      audit,
+      logger: this.log.child({ component: 'commands' }),
+    });
     await Promise.all(
       this.sources.map((s) =>
         s.start({
-          catalog: historian,
+          catalog: governedCatalog(historian, governance),
           sink: this.pipeline,
           events,
           log: this.log.child({ source: s.name }),
@@ -285,6 +311,7 @@ export class Hub implements HubView {
       target: brokerTarget(u.broker, this.mqttBroker, 'uns.broker'),
       outboxPath: u.outbox.path ?? join(c.dataDir, 'outbox', 'uns.db'),
       tags: historian,
+      ...(this.governanceImpl ? { governance: this.governanceImpl } : {}),
       events: { emit: (e) => this.onEvent(e) },
       logger: this.log.child({ component: 'uns' }),
     });

@@ -1,2 +1,2 @@
-export { DEMO_ASSETS, demoConfig, demoSourceConfig, demoWorkflows } from './demo.js';
+export { DEMO_ASSETS, DEMO_WRITES, demoConfig, demoSourceConfig, demoWorkflows } from './demo.js';
 export { Hub, type HubOptions, VERSION } from './hub.js';

@@ -1,13 +1,16 @@
 export {
   type CertificateEntry,
   type CertificateStatus,
+  type CrlEntry,
   describeCertificate,
   HubPki,
+  type IssuerEntry,
   normalizeThumbprint,
   type OpenPkiOptions,
   type OwnCertificate,
   openPki,
   PkiError,
   type PkiErrorCode,
+  pemOrDer,
   readCertificateFile,
 } from './pki.js';

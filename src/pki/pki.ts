@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import { OPCUACertificateManager } from 'node-opcua';
@@ -54,6 +54,30 @@ export interface OpenPkiOptions {
 }
 
 export type PkiErrorCode = 'GT_PKI_UNKNOWN_THUMBPRINT' | 'GT_PKI_AMBIGUOUS_THUMBPRINT' | 'GT_PKI_BAD_CERTIFICATE_FILE';
+
+/** A CA certificate in `issuers/certs` (used to verify chains; trusted as a CA only when also in `trusted/`). */
+export interface IssuerEntry extends Omit<CertificateEntry, 'status'> {
+  status: 'issuer';
+}
+
+/** A certificate revocation list file in `trusted/crl` or `issuers/crl`. */
+export interface CrlEntry {
+  target: 'trusted' | 'issuers';
+  file: string;
+  bytes: number;
+  modifiedAt: Date;
+}
+
+/** Turns PEM text (one block of `label`) or DER bytes into DER. */
+export function pemOrDer(input: Buffer | string, label: 'CERTIFICATE' | 'X509 CRL'): Buffer {
+  const text = typeof input === 'string' ? input : input.toString('latin1');
+  const m = new RegExp(`-----BEGIN ${label}-----([\\s\\S]+?)-----END ${label}-----`).exec(text);
+  if (m) return Buffer.from((m[1] as string).replace(/\s+/g, ''), 'base64');
+  if (typeof input === 'string') {
+    throw new PkiError('GT_PKI_BAD_CERTIFICATE_FILE', `expected a PEM block "-----BEGIN ${label}-----"`);
+  }
+  return input;
+}
 
 /** A PKI operation failed; a `GotthardError` from the catalogue with a PKI code. */
 export class PkiError extends GotthardError {
@@ -202,6 +226,20 @@ export class HubPki {
     return this.find(d.thumbprint);
   }
 
+  /** Trusts a certificate given as PEM text or DER bytes (e.g. uploaded in the dashboard). */
+  async trustCertificate(certificate: Buffer | string): Promise<CertificateEntry> {
+    const der = pemOrDer(certificate, 'CERTIFICATE');
+    let d: ReturnType<typeof describeCertificate>;
+    try {
+      d = describeCertificate(der);
+    } catch (err) {
+      throw new PkiError('GT_PKI_BAD_CERTIFICATE_FILE', `not an X.509 certificate: ${(err as Error).message}`);
+    }
+    await this.certificateManager.trustCertificate(der);
+    this.log.info({ subject: d.subject, thumbprint: d.thumbprint }, 'certificate trusted (uploaded)');
+    return this.find(d.thumbprint);
+  }
+
   /** Moves a trusted certificate to `rejected/`. */
   async reject(thumbprint: string): Promise<CertificateEntry> {
     const entry = await this.find(thumbprint);
@@ -238,6 +276,113 @@ export class HubPki {
       certificateFile: this.certificateFile,
       privateKeyFile: this.privateKeyFile,
     };
+  }
+
+  /** CA certificates in `issuers/certs`. */
+  async issuers(): Promise<IssuerEntry[]> {
+    const folder = this.certificateManager.issuersCertFolder;
+    const files = existsSync(folder) ? (await readdir(folder)).filter((f) => CERT_FILE.test(f)).sort() : [];
+    const out: IssuerEntry[] = [];
+    for (const f of files) {
+      const file = path.join(folder, f);
+      try {
+        out.push({ status: 'issuer', file, ...describeCertificate(await readFile(file)) });
+      } catch (err) {
+        this.log.warn({ file, err: (err as Error).message }, 'skipping unreadable issuer certificate');
+      }
+    }
+    return out.sort((a, b) => a.subject.localeCompare(b.subject));
+  }
+
+  /**
+   * Adds a CA certificate (PEM or DER) to `issuers/`, so server certificates it signed can be
+   * verified; with `trust`, also to `trusted/` (then every certificate it signed is trusted).
+   */
+  async addIssuer(certificate: Buffer | string, trust = false): Promise<IssuerEntry> {
+    const der = pemOrDer(certificate, 'CERTIFICATE');
+    let d: ReturnType<typeof describeCertificate>;
+    try {
+      d = describeCertificate(der);
+    } catch (err) {
+      throw new PkiError('GT_PKI_BAD_CERTIFICATE_FILE', `not an X.509 certificate: ${(err as Error).message}`);
+    }
+    const status = await this.certificateManager.addIssuer(der, false, trust);
+    this.log.info({ subject: d.subject, thumbprint: d.thumbprint, trust, status }, 'issuer certificate added');
+    const added = (await this.issuers()).find((i) => i.thumbprint === d.thumbprint);
+    if (!added) throw new PkiError('GT_PKI_BAD_CERTIFICATE_FILE', `the issuer certificate was not stored (${status})`);
+    return added;
+  }
+
+  async removeIssuer(thumbprint: string): Promise<IssuerEntry> {
+    const t = normalizeThumbprint(thumbprint);
+    const entry = (await this.issuers()).find((i) => t.length >= 8 && i.thumbprint.startsWith(t));
+    if (!entry) throw new PkiError('GT_PKI_UNKNOWN_THUMBPRINT', `no issuer certificate with thumbprint ${t}`);
+    await this.certificateManager.removeIssuer(entry.thumbprint);
+    if (existsSync(entry.file)) await unlink(entry.file);
+    await this.certificateManager.reloadCertificates();
+    this.log.info({ subject: entry.subject, thumbprint: entry.thumbprint }, 'issuer certificate removed');
+    return entry;
+  }
+
+  /** Adds a CRL (PEM or DER) for a CA in `issuers/` or `trusted/`; revoked certificates are then refused. */
+  async addCrl(crl: Buffer | string, target: 'trusted' | 'issuers' = 'issuers'): Promise<string> {
+    const der = pemOrDer(crl, 'X509 CRL');
+    const status = await this.certificateManager.addRevocationList(der, target);
+    this.log.info({ target, status }, 'certificate revocation list added');
+    return String(status);
+  }
+
+  async crls(): Promise<CrlEntry[]> {
+    const out: CrlEntry[] = [];
+    for (const [target, folder] of [
+      ['trusted', this.certificateManager.crlFolder],
+      ['issuers', this.certificateManager.issuersCrlFolder],
+    ] as const) {
+      if (!existsSync(folder)) continue;
+      for (const f of (await readdir(folder)).sort()) {
+        const file = path.join(folder, f);
+        const st = await stat(file);
+        if (st.isFile()) out.push({ target, file, bytes: st.size, modifiedAt: st.mtime });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Renews the hub's own certificate: a new self-signed certificate with the same private key,
+   * subject, ApplicationUri and host names, valid `validityDays` from yesterday. The trusted,
+   * rejected and issuer lists are untouched; the old certificate is kept beside it as
+   * `client_certificate.<notAfter>.pem.old`. Servers that trust the hub by certificate must be
+   * given the new one (`gotthard pki list` shows it); new sessions use it.
+   */
+  async renewOwnCertificate(validityDays = 3650): Promise<{ previous: OwnCertificate; current: OwnCertificate }> {
+    const previous = await this.ownCertificate();
+    const x = new X509Certificate(await readFile(this.certificateFile));
+    const dns = /DNS:([^,\s]+)/g;
+    const hosts: string[] = [];
+    for (let m = dns.exec(x.subjectAltName ?? ''); m; m = dns.exec(x.subjectAltName ?? '')) hosts.push(m[1] as string);
+    const subject = `/${x.subject.split('\n').join('/')}`;
+    const backup = this.certificateFile.replace(/\.pem$/, `.${previous.notAfter.toISOString().slice(0, 10)}.pem.old`);
+    await rename(this.certificateFile, backup);
+    try {
+      await this.certificateManager.createSelfSignedCertificate({
+        applicationUri: previous.applicationUri,
+        dns: hosts.length > 0 ? hosts : [osHostname()],
+        subject,
+        startDate: new Date(Date.now() - 24 * 3600_000),
+        validity: validityDays,
+        outputFile: this.certificateFile,
+      });
+    } catch (err) {
+      await rename(backup, this.certificateFile);
+      throw err;
+    }
+    const current = await this.ownCertificate();
+    this.log.info(
+      { previous: previous.thumbprint, current: current.thumbprint, notAfter: current.notAfter },
+      'hub certificate renewed (same key; trust lists kept)',
+    );
+    return { previous, current };
   }
 
   /** Stops file watchers and releases the store. */

@@ -90,9 +90,15 @@ export interface MachineNodes {
 export interface MethodHandlers {
   injectFault(machineId: string, mode: FaultMode): void;
   resetWear(machineId: string): void;
+  /** A client wrote a writable signal; false refuses it (the old value is restored). */
+  writeSetpoint(machineId: string, path: string, value: number | string): boolean;
 }
 
 const READ_ONLY = { accessLevel: 'CurrentRead', userAccessLevel: 'CurrentRead' } as const;
+const READ_WRITE = {
+  accessLevel: 'CurrentRead | CurrentWrite',
+  userAccessLevel: 'CurrentRead | CurrentWrite',
+} as const;
 
 export function buildAddressSpace(
   namespace: Namespace,
@@ -176,7 +182,7 @@ export function buildAddressSpace(
         browseName: name,
         nodeId: `s=${d.id}.${spec.path}`,
         description: spec.description,
-        ...READ_ONLY,
+        ...(spec.writable ? READ_WRITE : READ_ONLY),
       };
       const initial = model.values[spec.path];
       let variable: UAVariable;
@@ -198,8 +204,21 @@ export function buildAddressSpace(
           value: { dataType, value: initial ?? (dataType === DataType.String ? '' : 0) },
         });
       }
-      bindings.push({ variable, path: spec.path, dataType, last: initial });
+      const binding: Binding = { variable, path: spec.path, dataType, last: initial };
+      bindings.push(binding);
       variableCount++;
+      if (spec.writable) {
+        // A client Write changes the value without going through publishMachine; hand it to the model.
+        variable.on('value_changed', (dv: { value: { value: unknown } }) => {
+          const v = dv.value.value;
+          if (v === binding.last || (typeof v !== 'number' && typeof v !== 'string')) return;
+          if (handlers.writeSetpoint(d.id, spec.path, v)) {
+            binding.last = v;
+          } else {
+            variable.setValueFromSource(new Variant({ dataType, value: binding.last }), StatusCodes.Good, new Date());
+          }
+        });
+      }
     }
     if (model.faultModes.length > 0) addMethods(namespace, machine, d, model, handlers);
     nodes.push({ model, bindings, machineState, itemState, operationMode, lastState: model.state });

@@ -56,6 +56,8 @@ export interface MachineModel {
   readonly faultModes: readonly FaultMode[];
   injectFault(mode: FaultMode): void;
   resetWear(): void;
+  /** Applies a write to a writable signal (a setpoint); false when the signal is not writable. */
+  writeSetpoint?(path: string, value: number | string): boolean;
 }
 
 interface ProductionProfile {
@@ -309,6 +311,14 @@ class ProductionMachine extends BaseMachine {
   override resetWear(): void {
     this.toolWear = 0;
     super.resetWear();
+  }
+
+  /** The ideal cycle time is a setpoint: a shorter one makes parts faster (and the machine wear faster). */
+  writeSetpoint(path: string, value: number | string): boolean {
+    if (path !== 'Production.IdealCycleTime' || typeof value !== 'number' || !(value > 0)) return false;
+    this.idealCycleS = value;
+    this.values[path] = value;
+    return true;
   }
 
   override injectFault(mode: FaultMode): void {

@@ -36,6 +36,8 @@ export interface SignalSpec {
   /** Sensor resolution the value is rounded to (Double only). */
   resolution?: number;
   description: string;
+  /** A setpoint the plant accepts OPC UA Writes to (CurrentRead | CurrentWrite); the rest are read-only. */
+  writable?: boolean;
 }
 
 const OPERATING_HOURS: SignalSpec = {
@@ -79,7 +81,8 @@ const PRODUCTION: readonly SignalSpec[] = [
     unit: 'second',
     range: [0, 600],
     resolution: 0.01,
-    description: 'Ideal cycle time of the current job, per part',
+    description: 'Ideal cycle time of the current job, per part; writable (a setpoint until the next job sets its own)',
+    writable: true,
   },
   { path: 'Production.JobNumber', dataType: 'String', description: 'Work order being produced' },
 ];

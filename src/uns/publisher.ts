@@ -11,6 +11,7 @@ import {
   type SinkHealth,
 } from '../pipeline/outbox/index.js';
 import type { EventSink, Sink } from '../pipeline/types.js';
+import type { DataGovernance } from '../security/types.js';
 import type { UnsConfig } from './config.js';
 import { type BrokerTarget, redactUrl } from './connection.js';
 import { encodeJsonPayload, unsTopic } from './json.js';
@@ -35,6 +36,11 @@ export interface UnsPublisherOptions {
   logger: Logger;
   /** How often accepted values are moved to the disk queue. */
   persistIntervalMs?: number;
+  /**
+   * Data governance: tags that may not leave the hub through `mqtt:<name>` (confidential or
+   * restricted, no allow rule) are never queued, published, or named in a Sparkplug birth.
+   */
+  governance?: DataGovernance;
 }
 
 type TagMeta = Pick<TagRecord, 'id' | 'assetPath' | 'dataType' | 'unit'>;
@@ -67,6 +73,9 @@ export class UnsPublisher implements Sink {
   private lastError: string | undefined;
   private byKey = new Map<number, TagMeta>();
   private byId = new Map<string, TagMeta>();
+  /** Keys of tags governance keeps inside the hub. */
+  private withheld = new Set<number>();
+  private withheldValues = 0;
   private unresolved = 0;
   private readonly spb: SparkplugEdgeNode | undefined;
   /** Serialises Sparkplug births and data: seq numbers must go out in the order they were assigned. */
@@ -180,10 +189,14 @@ export class UnsPublisher implements Sink {
     if (!outbox || this.pending.length === 0) return;
     const batches = this.pending;
     this.pending = [];
-    if (batches.some((b) => hasUnknownKey(b, this.byKey))) await this.refreshTags();
+    if (batches.some((b) => hasUnknownKey(b, this.byKey, this.withheld))) await this.refreshTags();
     const rows: OutboxRow[] = [];
     for (const b of batches) {
       for (let i = 0; i < b.length; i++) {
+        if (this.withheld.has(b.tagKey[i] as number)) {
+          this.withheldValues++;
+          continue;
+        }
         const tag = this.byKey.get(b.tagKey[i] as number);
         if (!tag) {
           this.unresolved++;
@@ -212,7 +225,13 @@ export class UnsPublisher implements Sink {
 
   private async refreshTags(): Promise<void> {
     const tags = await this.opts.tags.listTags();
+    const governance = this.opts.governance;
     for (const t of tags) {
+      if (governance && !governance.mayLeave(t.id, `mqtt:${this.name}`)) {
+        if (!this.withheld.has(t.key)) this.log.info({ tag: t.id }, 'tag withheld from the UNS by data governance');
+        this.withheld.add(t.key);
+        continue;
+      }
       const meta: TagMeta = { id: t.id, assetPath: t.assetPath, dataType: t.dataType, unit: t.unit };
       this.byKey.set(t.key, meta);
       this.byId.set(t.id, meta);
@@ -431,7 +450,10 @@ export class UnsPublisher implements Sink {
   }
 }
 
-function hasUnknownKey(b: SampleBatch, known: ReadonlyMap<number, unknown>): boolean {
-  for (let i = 0; i < b.length; i++) if (!known.has(b.tagKey[i] as number)) return true;
+function hasUnknownKey(b: SampleBatch, known: ReadonlyMap<number, unknown>, withheld: ReadonlySet<number>): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const k = b.tagKey[i] as number;
+    if (!known.has(k) && !withheld.has(k)) return true;
+  }
   return false;
 }

@@ -118,6 +118,8 @@ export class AuditLog implements AuditTrail {
   private fd: number | undefined;
   private seq = 0;
   private head = GENESIS_HASH;
+  /** File size after our last append; another writer (the `gotthard pki` CLI) changes it. */
+  private size = 0;
   private readonly log: Logger;
   private readonly now: () => number;
 
@@ -148,6 +150,7 @@ export class AuditLog implements AuditTrail {
       );
     }
     this.fd = fd;
+    this.size = fstatSync(fd).size;
     this.log.info({ file: this.file, entries: this.seq }, 'audit log open');
     const known = readHead(this.file);
     if (known && (known.entries > this.seq || (known.entries === this.seq && known.head !== this.head))) {
@@ -171,6 +174,7 @@ export class AuditLog implements AuditTrail {
   /** Appends one record; durable (fsynced) when it returns. */
   append(r: AuditRecord): void {
     if (this.fd === undefined) throw new GotthardError('GT_INTERNAL', `audit log ${this.file} is not open`);
+    if (fstatSync(this.fd).size !== this.size) this.catchUp(this.fd);
     const body: Omit<AuditEntry, 'hash'> = {
       seq: this.seq + 1,
       ts: this.now(),
@@ -186,9 +190,28 @@ export class AuditLog implements AuditTrail {
     const entry: AuditEntry = { ...body, hash: entryHash(body) };
     writeSync(this.fd, `${JSON.stringify(entry)}\n`);
     fsyncSync(this.fd);
+    this.size = fstatSync(this.fd).size;
     this.seq = entry.seq;
     this.head = entry.hash;
     this.writeHead();
+  }
+
+  /** Another process appended (the CLI while the hub runs): chain on from its last entry. */
+  private catchUp(fd: number): void {
+    const line = lastLine(fd);
+    if (line === undefined) return;
+    try {
+      const last = JSON.parse(line) as Partial<AuditEntry>;
+      if (typeof last.seq === 'number' && typeof last.hash === 'string' && last.seq > this.seq) {
+        this.seq = last.seq;
+        this.head = last.hash;
+      }
+    } catch (err) {
+      this.log.error(
+        { file: this.file, err: (err as Error).message },
+        'audit log: last line written by another process does not parse',
+      );
+    }
   }
 
   private writeHead(): void {

@@ -1,3 +1,4 @@
+export { type CommandOutcome, isMachineCommandTarget, type MachineCommandTarget } from './commands.js';
 export {
   effectiveSubscription,
   type OpcuaSourceConfig,

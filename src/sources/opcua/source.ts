@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import { SampleBatch } from '../../model/sample.js';
 import type { ConnectionState, Source, SourceContext, SourceHealth } from '../../pipeline/types.js';
 import { describeCertificate, type HubPki } from '../../pki/index.js';
+import { type CommandOutcome, callMethod, type MachineCommandTarget, writeValue } from './commands.js';
 import type { OpcuaSourceConfig, SubscriptionParams } from './config.js';
 import { type DiscoveredTag, discover } from './discovery.js';
 import { BAD_NO_COMMUNICATION, makeNotificationHandler } from './values.js';
@@ -47,7 +48,7 @@ export function createOpcuaSource(config: OpcuaSourceConfig, deps: OpcuaSourceDe
   return new OpcuaSource(config, deps);
 }
 
-class OpcuaSource implements Source {
+class OpcuaSource implements Source, MachineCommandTarget {
   readonly kind = 'opcua';
   readonly name: string;
   private ctx: SourceContext | undefined;
@@ -114,6 +115,14 @@ class OpcuaSource implements Source {
       ...(this.h.connectedSince !== undefined ? { connectedSince: this.h.connectedSince } : {}),
       ...(this.h.lastError !== undefined ? { lastError: this.h.lastError } : {}),
     };
+  }
+
+  writeValue(nodeId: string, value: unknown): Promise<CommandOutcome> {
+    return writeValue(this.state === 'connected' ? this.session : undefined, nodeId, value);
+  }
+
+  callMethod(r: { from: string; levelsUp: number; method: string; args: readonly unknown[] }): Promise<CommandOutcome> {
+    return callMethod(this.state === 'connected' ? this.session : undefined, r);
   }
 
   async stop(): Promise<void> {

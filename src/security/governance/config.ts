@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { CLASSIFICATIONS } from '../types.js';
+
+const tagGlob = z
+  .string()
+  .min(1)
+  .describe('Glob on tag ids (UNS paths): `*` one segment, `**` any number, e.g. `acme/*/machining/**/energy/*`.');
+
+const classification = z
+  .enum(CLASSIFICATIONS)
+  .describe(
+    'public / internal / confidential / restricted. Confidential and restricted tags never leave the hub unless an `allow` rule names the sink.',
+  );
+
+const ruleSchema = z
+  .object({
+    tags: tagGlob,
+    owner: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Who answers for the data, e.g. `maintenance@acme.example` or `Line 1 process engineering`.'),
+    classification: classification.optional(),
+    retentionClass: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Retention class (from `historian.retention`) for the matching tags; applied when the tags are registered.',
+      ),
+  })
+  .strict();
+
+const allowSchema = z
+  .object({
+    tags: tagGlob,
+    sinks: z
+      .array(z.string().regex(/^[a-z]+:[^\s]+$/, 'write `<kind>:<name>`, e.g. `mqtt:uns`, `webhook:*`'))
+      .min(1)
+      .describe(
+        'Sinks (`<kind>:<name>`, globs allowed) the matching confidential or restricted tags may go to, e.g. `mqtt:uns`, `webhook:cmms`, `erp:*`.',
+      ),
+    reason: z.string().min(1).describe('Why this exception exists (shown in the catalog).'),
+  })
+  .strict();
+
+export const governanceSchema = z
+  .object({
+    default: z
+      .object({
+        classification: classification.default('internal'),
+        owner: z.string().min(1).optional().describe('Owner of tags no rule names.'),
+      })
+      .strict()
+      .default({ classification: 'internal' })
+      .describe('Applies to every tag before the rules.'),
+    rules: z
+      .array(ruleSchema)
+      .default([])
+      .describe(
+        'Owner, classification and retention by tag glob; every matching rule applies in order, a later one overriding the fields it sets.',
+      ),
+    allow: z
+      .array(allowSchema)
+      .default([])
+      .describe('Explicit exceptions: confidential or restricted tags that may still go to the named sinks.'),
+  })
+  .strict()
+  .default({ default: { classification: 'internal' }, rules: [], allow: [] })
+  .describe(
+    'Data governance (see docs/governance.md): owner, classification and retention per tag; classification decides what leaves the hub.',
+  );
+
+export type GovernanceConfig = z.output<typeof governanceSchema>;
