@@ -332,7 +332,7 @@ export class TcpProxy {
   }
 }
 
-/** Spawns `node --import tsx <script> …args`; resolves once a stdout line matches `ready`. */
+/** Spawns `node --import tsx <script> …args`; resolves once a stdout or stderr line matches `ready`. */
 export async function spawnTs(
   script: string,
   args: string[],
@@ -368,6 +368,22 @@ export async function spawnTs(
           resolve(m);
         }
         nl = buf.indexOf('\n');
+      }
+    });
+    // Some programs (the CLI's `sim`) print their ready line on stderr.
+    let errBuf = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      errBuf += d.toString();
+      let nl = errBuf.indexOf('\n');
+      while (nl >= 0) {
+        const m = ready.exec(errBuf.slice(0, nl));
+        errBuf = errBuf.slice(nl + 1);
+        if (m && !found) {
+          found = true;
+          clearTimeout(timer);
+          resolve(m);
+        }
+        nl = errBuf.indexOf('\n');
       }
     });
     child.once('exit', (code, signal) => {
