@@ -378,30 +378,103 @@ export class SqliteHistorian implements Historian {
     );
   }
 
-  /** Appends a durable batch to the open generation's buffers. */
+  /**
+   * Appends a durable batch to the open generation's buffers, idempotent on (tag, source timestamp):
+   * a row whose tag already holds a value at that source timestamp is dropped, the first one stays
+   * (as in the PostgreSQL historian). A row newer than everything stored for its tag — the normal
+   * stream — costs one comparison; only rows not newer (redelivery, back-fill, an import run twice)
+   * look up the stored timestamps of their range (`lateRows`). Replaying the staging after a crash
+   * repeats the same decisions, so recovery keeps the same rows.
+   */
   private append(b: SampleBatch): void {
     const gen = this.openGen;
     const text = b.text;
     let last: TagState | undefined;
+    let appended = 0;
     for (let i = 0; i < b.length; i++) {
       const key = b.tagKey[i] as number;
       const s = last !== undefined && last.key === key ? last : this.state(key);
       last = s;
-      let buf = s.open;
-      if (buf === undefined) {
-        buf = new TagBuffer();
-        s.open = buf;
-        gen.states.push(s);
-      }
       const ts = b.sourceTs[i] as number;
-      const sts = b.serverTs[i] as number;
-      const v = b.value[i] as number;
-      const st = b.status[i] as number;
-      const t = text === undefined ? undefined : text.get(i);
-      buf.push(ts, sts, v, st, t);
-      if (ts >= s.latestTs) s.offerLatest(ts, sts, v, st, t);
+      if (s.hasLatest && !(ts > s.latestTs)) {
+        // The rest of the batch goes the careful way.
+        appended += this.appendLate(b, i);
+        break;
+      }
+      this.pushRow(gen, s, ts, b, i, text === undefined ? undefined : text.get(i));
+      appended++;
     }
-    gen.count += b.length;
+    gen.count += appended;
+    if (appended < b.length) {
+      this.log.debug({ dropped: b.length - appended }, 'rows already stored at their source timestamp were dropped');
+    }
+  }
+
+  private pushRow(gen: OpenGeneration, s: TagState, ts: number, b: SampleBatch, i: number, t: string | undefined) {
+    let buf = s.open;
+    if (buf === undefined) {
+      buf = new TagBuffer();
+      s.open = buf;
+      gen.states.push(s);
+    }
+    const sts = b.serverTs[i] as number;
+    const v = b.value[i] as number;
+    const st = b.status[i] as number;
+    buf.push(ts, sts, v, st, t);
+    if (ts >= s.latestTs) s.offerLatest(ts, sts, v, st, t);
+  }
+
+  /**
+   * Rows `from`… of a batch that holds rows not newer than their tag's newest stored value. Per tag,
+   * the source timestamps stored in the batch's time range of that tag (chunks, sealing and open
+   * buffers) are collected once; rows found there are dropped. Returns the number appended.
+   */
+  private appendLate(b: SampleBatch, from: number): number {
+    const range = new Map<number, { lo: number; hi: number; seen?: Set<number> }>();
+    for (let i = from; i < b.length; i++) {
+      const key = b.tagKey[i] as number;
+      const ts = b.sourceTs[i] as number;
+      const r = range.get(key);
+      if (r === undefined) range.set(key, { lo: ts, hi: ts });
+      else {
+        if (ts < r.lo) r.lo = ts;
+        if (ts > r.hi) r.hi = ts;
+      }
+    }
+    const gen = this.openGen;
+    const text = b.text;
+    let appended = 0;
+    for (let i = from; i < b.length; i++) {
+      const key = b.tagKey[i] as number;
+      const s = this.state(key);
+      const ts = b.sourceTs[i] as number;
+      const r = range.get(key) as { lo: number; hi: number; seen?: Set<number> };
+      if (s.hasLatest && !(ts > s.latestTs)) {
+        r.seen ??= this.storedTimestamps(key, r.lo, r.hi);
+        // (Not `ts === latestTs` alone: after a crash mid-seal `latest` may name a row whose chunk
+        // recovery dropped and whose staging row is being replayed now.)
+        if (r.seen.has(ts)) continue;
+      }
+      r.seen?.add(ts);
+      this.pushRow(gen, s, ts, b, i, text === undefined ? undefined : text.get(i));
+      appended++;
+    }
+    return appended;
+  }
+
+  /** Source timestamps the tag holds in [lo, hi]: stored chunks, the sealing and the open buffer. */
+  private storedTimestamps(key: number, lo: number, hi: number): Set<number> {
+    const seen = new Set<number>();
+    for (const group of this.groups(key, lo, hi + 1)) {
+      for (const seg of group) {
+        const c = this.loadSegment(seg);
+        for (let i = 0; i < c.n; i++) {
+          const ts = c.ts[i] as number;
+          if (ts >= lo && ts <= hi) seen.add(ts);
+        }
+      }
+    }
+    return seen;
   }
 
   // ---- Sealing ------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ const sqlite = {
   newStore: async () => join(dir, `h${++n}.db`),
   open: (path, tuning = {}) => createSqliteHistorian({ path, flushIntervalMs: 60_000, ...tuning }),
   settle: (h) => (h as SqliteHistorian).sealNow(),
-  equalTimestamps: 'kept',
+  equalTimestamps: 'first-wins',
   async checkStore(path) {
     const db = new Database(path, { readonly: true });
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');

@@ -18,8 +18,9 @@ export interface SuiteBackend {
   /** Brings everything accepted into its final storage form (SQLite: sealed chunks; PostgreSQL: written). */
   settle(h: Historian): Promise<void>;
   /**
-   * `kept`: rows sharing a tag and source timestamp are all stored (SQLite). `first-wins`: writes are
-   * idempotent on (tag, source timestamp), so the first row is kept and redelivery never duplicates.
+   * `kept`: rows sharing a tag and source timestamp are all stored. `first-wins` (both engines):
+   * writes are idempotent on (tag, source timestamp), so the first row is kept and redelivery never
+   * duplicates.
    */
   equalTimestamps: 'kept' | 'first-wins';
   /** Engine-level consistency checks on a closed store. */
