@@ -17,9 +17,9 @@ const inboundSchema = z
       'Shared secret of the `X-Gotthard-Signature` HMAC-SHA256 header on inbound status updates (see docs/connectors.md).',
     ).optional(),
     token: secret('Bearer token accepted instead of a signature (`Authorization: Bearer <token>`).').optional(),
-    maxSkew: duration('Oldest signature timestamp accepted; older (or replayed) requests are refused.').default(
-      300_000,
-    ),
+    maxSkew: duration(
+      'Oldest signature timestamp accepted; older (or replayed) requests are refused. Default `5m`.',
+    ).default(300_000),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -143,10 +143,12 @@ export type InboundConfig = z.output<typeof inboundSchema>;
 
 export const retrySchema = z
   .object({
-    initialDelay: duration('First retry after this long; each further retry waits twice as long.').default(5000),
-    maxDelay: duration('Longest wait between retries.').default(600_000),
+    initialDelay: duration(
+      'First retry after this long; each further retry waits twice as long. Default `5s`.',
+    ).default(5000),
+    maxDelay: duration('Longest wait between retries. Default `10m`.').default(600_000),
     deadAfter: duration(
-      'An entry still failing this long after it was queued goes to the dead letters (with `maxAttempts`, whichever first).',
+      'An entry still failing this long after it was queued goes to the dead letters (with `maxAttempts`, whichever first). Default `3d`.',
     ).default(3 * 86_400_000),
     maxAttempts: z.number().int().min(1).default(1000).describe('Attempts before an entry goes to the dead letters.'),
   })
@@ -170,9 +172,11 @@ export const connectorsSchema = z
       .describe(
         'Entries waiting per connector. Beyond it new entries go straight to the dead letters (kept, retryable), never dropped.',
       ),
-    timeout: duration('Longest wait for one outbound call; a timeout counts as an uncertain delivery.').default(30_000),
+    timeout: duration(
+      'Longest wait for one outbound call; a timeout counts as an uncertain delivery. Default `30s`.',
+    ).default(30_000),
     keepDelivered: duration(
-      'Delivered entries are kept this long, so a repeated idempotency key is recognised.',
+      'Delivered entries are kept this long, so a repeated idempotency key is recognised. Default `7d`.',
     ).default(7 * 86_400_000),
     retry: retrySchema.prefault({}),
     mqtt: mqttConnectionSchema
