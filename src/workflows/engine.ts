@@ -460,7 +460,8 @@ export class Workflows {
         reason: `${f.rule.name ?? f.rule.id}: ${f.message}`,
         evidence,
         priority: a.priority,
-        requiredDowntimeMin: Math.max(1, Math.round(a.requiredDowntime / 60_000)),
+        // Fractional minutes: an accelerated demo plans jobs of seconds.
+        requiredDowntimeMin: Math.round((a.requiredDowntime / 60_000) * 1000) / 1000,
         ...(dueBy !== undefined ? { dueBy: Math.round(dueBy) } : {}),
         ruleId: f.rule.id,
         ...(a.onComplete ? { onComplete: a.onComplete } : {}),

@@ -124,7 +124,7 @@ export function busySlots(
 }
 
 function fmtMin(ms: number): string {
-  return `${Math.round(ms / 60_000)} min`;
+  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
 }
 
 function atLocal(tz: string, day: number, clock: string): number {
