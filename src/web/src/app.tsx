@@ -2,6 +2,7 @@ import { type ReactNode, useEffect, useState } from 'react';
 import { clock, zoneName } from './format';
 import { useLinkStatus } from './live';
 import { ConnectionsPage } from './pages/Connections';
+import { DeliveryPage } from './pages/Delivery';
 import { HealthPage } from './pages/Health';
 import { KpiPage } from './pages/Kpi';
 import { MachinePage } from './pages/Machine';
@@ -73,6 +74,13 @@ export const PAGES: PageDef[] = [
     nav: true,
     icon: icon('M4 7h5v6H4zM11 7h5v6h-5zM9 10h2M6.5 7V4M13.5 13v3'),
     render: () => <ConnectionsPage />,
+  },
+  {
+    page: 'delivery',
+    title: 'Delivery',
+    nav: true,
+    icon: icon('M2 6l8 4 8-4M2 6v8l8 4 8-4V6l-8-4zM10 10v8'),
+    render: () => <DeliveryPage />,
   },
 ];
 
