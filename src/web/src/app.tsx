@@ -6,6 +6,7 @@ import { DeliveryPage } from './pages/Delivery';
 import { HealthPage } from './pages/Health';
 import { KpiPage } from './pages/Kpi';
 import { MachinePage } from './pages/Machine';
+import { MaintenancePage } from './pages/Maintenance';
 import { OverviewPage } from './pages/Overview';
 import { TagsPage } from './pages/Tags';
 import { usePlant } from './plant';
@@ -60,6 +61,13 @@ export const PAGES: PageDef[] = [
     nav: true,
     icon: icon('M2 10h4l2-5 4 10 2-5h4'),
     render: (r) => <HealthPage route={r} />,
+  },
+  {
+    page: 'maintenance',
+    title: 'Maintenance',
+    nav: true,
+    icon: icon('M3 4h14v13H3zM3 8h14M7 2v4M13 2v4M6 11h3v3H6z'),
+    render: (r) => <MaintenancePage route={r} />,
   },
   {
     page: 'tags',
