@@ -1,4 +1,4 @@
-import type { Historian } from '../../historian/types.js';
+import type { AggregateBucket, Historian } from '../../historian/types.js';
 import type { TagRecord } from '../../model/tag.js';
 import type { GovernanceView, TagGovernance } from './governance.js';
 
@@ -41,7 +41,7 @@ export interface CatalogEntry {
 }
 
 export interface CatalogOptions {
-  historian: Pick<Historian, 'aggregate' | 'latest'>;
+  historian: Pick<Historian, 'aggregate' | 'latest' | 'raw'>;
   governance: GovernanceView | undefined;
   /** Outbound sinks of the hub as `<kind>:<name>` (e.g. `mqtt:uns`); the historian is always there. */
   outbound: readonly string[];
@@ -76,13 +76,10 @@ export async function buildCatalog(tags: readonly TagRecord[], o: CatalogOptions
           : { sink: s, flows, reason: `${governance.classification}: kept inside the hub (no allow rule for ${s})` },
       );
     }
-    const buckets = await o.historian.aggregate({
-      tagKey: tag.key,
-      from,
-      to: now,
-      bucketMs,
-      fns: ['min', 'max', 'count'],
-    });
+    const buckets =
+      NUMERIC.has(tag.dataType) || tag.dataType === 'Boolean'
+        ? await o.historian.aggregate({ tagKey: tag.key, from, to: now, bucketMs, fns: ['min', 'max', 'count'] })
+        : await textBuckets(o.historian, tag.key, from, now, bucketMs);
     let samples = 0;
     let bad = 0;
     let gaps = 0;
@@ -137,6 +134,42 @@ export async function buildCatalog(tags: readonly TagRecord[], o: CatalogOptions
       },
     });
   }
+  return out;
+}
+
+/** Most text values read per tag; text tags (job numbers, states) change rarely, so this is generous. */
+const MAX_TEXT_ROWS = 5000;
+
+/**
+ * Counts per bucket for text tags, which the historian does not aggregate: from raw rows, at most
+ * MAX_TEXT_ROWS of them (a tag past that is counted up to it).
+ */
+async function textBuckets(
+  h: Pick<Historian, 'raw'>,
+  tagKey: number,
+  from: number,
+  to: number,
+  bucketMs: number,
+): Promise<AggregateBucket[]> {
+  const n = Math.ceil((to - from) / bucketMs);
+  const out: AggregateBucket[] = Array.from({ length: n }, (_, i) => ({
+    ts: from + i * bucketMs,
+    count: 0,
+    badCount: 0,
+  }));
+  let cursor: string | undefined;
+  let read = 0;
+  do {
+    const page = await h.raw({ tagKey, from, to, limit: 1000, ...(cursor ? { cursor } : {}) });
+    for (const s of page.samples) {
+      const b = out[Math.min(n - 1, Math.floor((s.ts - from) / bucketMs))] as AggregateBucket;
+      // StatusCode severity: top two bits 00 = Good (OPC UA Part 4, 7.39)
+      if (s.status >>> 30 === 0) b.count++;
+      else b.badCount++;
+    }
+    read += page.samples.length;
+    cursor = page.next;
+  } while (cursor && read < MAX_TEXT_ROWS);
   return out;
 }
 
