@@ -170,6 +170,13 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
     const backlog = this.outbox.backlog();
     const pending = [...backlog.values()].reduce((n, b) => n + b.pending, 0);
     if (pending > 0) this.log.info({ pending }, 'delivery outbox holds entries from before; delivering them');
+    // The config may have lost a connector since they were queued: hold them visibly, not forever.
+    for (const name of backlog.keys()) {
+      if (this.connectors.has(name)) continue;
+      for (const e of this.outbox.list('pending', 1_000_000, name)) {
+        this.outbox.markDead(e.id, this.clock.now(), `connector "${name}" is no longer configured`);
+      }
+    }
     this.kick();
   }
 
@@ -506,6 +513,12 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
       throw new GotthardError(
         'GT_NOT_FOUND',
         `no dead letter with id ${id}; list them at GET /api/v1/delivery/dead-letters`,
+      );
+    }
+    if (!this.connectors.has(e.connector)) {
+      throw new GotthardError(
+        'GT_CONFLICT',
+        `connector "${e.connector}" is not configured; add it to connectors.list (or fix the rule), restart, then retry`,
       );
     }
     this.outbox.revive(id, this.clock.now());
