@@ -146,7 +146,8 @@ describe('delivery API: inbound status and dead letters', () => {
       url: `/api/v1/delivery/dead-letters/${dead[1]?.id}/retry`,
       headers: engineer.headers,
     });
-    assert.equal(r.statusCode, 200);
+    assert.equal(r.statusCode, 409, 'its connector does not exist: retrying cannot help');
+    assert.match(r.json().error.message, /connector "missing" is not configured; add it to connectors.list/);
     r = await app.inject({
       method: 'POST',
       url: `/api/v1/delivery/dead-letters/${dead[0]?.id}/retry`,
