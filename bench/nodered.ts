@@ -149,6 +149,11 @@ export async function startNodeRed(dir: string, load: Load, nodeLists: string[][
     wires: [['hout']],
   });
   flows.push({ id: 'hout', type: 'http response', z: 'tab', wires: [] });
+  // Node-RED tells flow nodes from config nodes by their editor position: a node on a tab without
+  // x/y is started as a config node, and the wiring between them never runs.
+  flows.forEach((n, i) => {
+    if (n.z !== undefined) Object.assign(n, { x: 200 + (i % 5) * 150, y: 60 + i * 40 });
+  });
   writeFileSync(join(user, 'flows.json'), JSON.stringify(flows));
   writeFileSync(
     join(user, 'settings.js'),
