@@ -188,3 +188,36 @@ describe('SAP PM connector against an OData stand-in', () => {
     await d.stop();
   });
 });
+
+describe('SAP PM connector across a hub restart mid-create', () => {
+  const sap = new SapStandIn();
+  before(() => sap.start());
+  after(() => sap.stop());
+
+  it('a create SAP processed but never answered (hub stopped) is found by reference, not created twice', async () => {
+    const path = join(dir, 'restart-mid-create.db');
+    const cfg = sapConfig(sap.url, 30_000);
+    const a = new Delivery({ config: cfg, outboxPath: path, logger: log });
+    a.start();
+    sap.inject('hang-after', 'POST', 'MaintenanceNotification');
+    a.enqueue(change('created', workOrder('WO-000111')));
+    const deadline = Date.now() + 10_000;
+    while (sap.processed.creates === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(sap.processed.creates, 1, 'SAP committed the create');
+    await a.stop(); // the call in flight is aborted: uncertain
+
+    const sink = new MapStatusSink();
+    sink.orders.set('WO-000111', workOrder('WO-000111'));
+    const b = new Delivery({ config: cfg, outboxPath: path, logger: log, statusSink: sink });
+    b.start();
+    const until = Date.now() + 10_000;
+    while (b.entries('delivered').length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const [e] = b.entries('delivered');
+    assert.equal(e?.attempts, 2);
+    assert.equal(sap.processed.creates, 1, 'not created again');
+    assert.equal(sap.byReference('WO-000111').length, 1);
+    assert.equal(e?.externalId, sap.byReference('WO-000111')[0]?.MaintenanceNotification);
+    assert.equal(sink.orders.get('WO-000111')?.externalIds.sap, e?.externalId, 'the number reached the work order');
+    await b.stop();
+  });
+});
