@@ -4,7 +4,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
-import { type AuthService, authRoutes, installAuth } from '../security/auth/index.js';
+import { type AuthService, authRoutes, installAuth, installSecurityHeaders } from '../security/auth/index.js';
 import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -35,8 +35,12 @@ export interface ApiOptions {
   webRoot?: string | false;
   /** Who requests are (src/security/auth); every route but health/live, login and setup needs a principal. */
   auth: AuthService;
-  /** Session cookies get `Secure` (set when the API is served over HTTPS). */
-  secureCookies?: boolean;
+  /** Serve HTTPS with this PEM key pair (src/security/auth/transport.ts); session cookies then get `Secure`. */
+  https?: { cert: string; key: string };
+  /** HSTS max-age in ms under HTTPS (default 180 days; 0 = no header). */
+  hstsMaxAge?: number;
+  /** Browser origins allowed to call the API with an API token (CORS); none by default. */
+  corsOrigins?: readonly string[];
 }
 
 /**
@@ -45,12 +49,16 @@ export interface ApiOptions {
  * `{ error: { code, message } }` and never sends a stack trace.
  */
 export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    loggerInstance: opts.logger.child({ component: 'api' }) as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: opts.bodyLimit ?? 1_048_576,
-    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
-  }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = (
+    Fastify({
+      loggerInstance: opts.logger.child({ component: 'api' }) as FastifyBaseLogger,
+      logController: new LogController({ disableRequestLogging: true }),
+      bodyLimit: opts.bodyLimit ?? 1_048_576,
+      ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+      // Same server type for HTTP and HTTPS as far as routes are concerned.
+      ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key, minVersion: 'TLSv1.2' as const } } : {}),
+    }) as unknown as FastifyInstance
+  ).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorReply);
 
@@ -90,8 +98,14 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
     });
   });
 
-  // Before any route, so every route (and the WebSocket upgrade) passes through it.
-  const secureCookies = opts.secureCookies ?? false;
+  // Before any route, so every route (and the WebSocket upgrade) passes through them; headers first,
+  // so a CORS preflight is answered without credentials.
+  const secureCookies = opts.https !== undefined;
+  installSecurityHeaders(app, {
+    https: secureCookies,
+    hstsMaxAge: opts.hstsMaxAge ?? 180 * 86_400_000,
+    corsOrigins: opts.corsOrigins ?? [],
+  });
   installAuth(app, { auth: opts.auth, secureCookies });
 
   // At the root, so the whole app (and `app.injectWS` in tests) can upgrade; the route lives in live.ts.

@@ -39,7 +39,13 @@ export function loadConfigText(text: string, opts: LoadOptions & { fileName?: st
     throw new GotthardError('GT_CONFIG_INVALID', lines.join('\n'), { errors: lines });
   }
   const env = opts.env ?? process.env;
-  const raw = substituteEnv(doc.toJS() ?? {}, env, [], (path) => locate(doc, lineCounter, path, where));
+  const raw = substituteEnv(
+    doc.toJS() ?? {},
+    env,
+    [],
+    (path) => locate(doc, lineCounter, path, where),
+    opts.baseDir ?? process.cwd(),
+  );
   return validateConfig(raw, {
     env,
     baseDir: opts.baseDir ?? process.cwd(),
@@ -75,6 +81,8 @@ export function validateConfig(
   config.dataDir = abs(baseDir, config.dataDir);
   if (config.historian.path !== undefined) config.historian.path = abs(baseDir, config.historian.path);
   if (config.pki.dir !== undefined) config.pki.dir = abs(baseDir, config.pki.dir);
+  if (config.http.tls.cert !== undefined) config.http.tls.cert = abs(baseDir, config.http.tls.cert);
+  if (config.http.tls.key !== undefined) config.http.tls.key = abs(baseDir, config.http.tls.key);
   return deepFreeze(config);
 }
 
@@ -138,16 +146,33 @@ function locate(doc: Document, lc: LineCounter, path: PropertyKey[], where: stri
 }
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
+const FILE_REF = /\$\{file:([^}]+)\}/g;
 
-/** Replaces `${VAR}` and `${VAR:-default}` in string values; a missing variable is a config error. */
+/**
+ * Replaces `${VAR}` and `${VAR:-default}` with environment variables and `${file:/run/secrets/x}`
+ * with a file's content (one trailing newline dropped; relative paths from the config file's folder),
+ * the usual way Docker and Kubernetes hand out secrets. A missing variable or file is a config error.
+ */
 function substituteEnv(
   value: unknown,
   env: Record<string, string | undefined>,
   path: PropertyKey[],
   loc: (path: PropertyKey[]) => string,
+  baseDir: string,
 ): unknown {
   if (typeof value === 'string') {
-    return value.replace(ENV_REF, (_m, name: string, def: string | undefined) => {
+    const withFiles = value.replace(FILE_REF, (_m, file: string) => {
+      const p = abs(baseDir, file.trim());
+      try {
+        return readFileSync(p, 'utf8').replace(/\r?\n$/, '');
+      } catch (e) {
+        throw new GotthardError(
+          'GT_CONFIG_INVALID',
+          `${loc(path)}: cannot read secret file ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+      }
+    });
+    return withFiles.replace(ENV_REF, (_m, name: string, def: string | undefined) => {
       const v = env[name];
       if (v !== undefined) return v;
       if (def !== undefined) return def;
@@ -157,10 +182,10 @@ function substituteEnv(
       );
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, [...path, i], loc));
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, [...path, i], loc, baseDir));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, [...path, k], loc);
+    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, [...path, k], loc, baseDir);
     return out;
   }
   return value;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { kpiConfigSchema } from '../analytics/kpi/config.js';
 import { pdmConfigSchema } from '../analytics/pdm/config.js';
+import { securitySchema } from '../security/auth/config.js';
 import { governanceSchema } from '../security/governance/config.js';
 import { writesSchema } from '../security/writes/config.js';
 import { sourceConfigSchema } from '../sources/index.js';
 import { unsSchema } from '../uns/config.js';
 import { workflowsConfigSchema } from '../workflows/config.js';
-import { connectorsSchema } from '../workflows/delivery/config.js';
 import { connectorsSchema } from '../workflows/delivery/config.js';
 import { duration, secret } from './types.js';
 
@@ -116,7 +116,9 @@ export const httpSchema = z
     host: z
       .string()
       .default('127.0.0.1')
-      .describe('Address the HTTP API listens on. `0.0.0.0` for all interfaces (add authentication first).'),
+      .describe(
+        'Address the HTTP API listens on. `0.0.0.0` for all interfaces; anything but a loopback address is served over HTTPS (see `tls`).',
+      ),
     port: z
       .number()
       .int()
@@ -124,9 +126,50 @@ export const httpSchema = z
       .max(65535)
       .default(8080)
       .describe('HTTP port. The environment variable `GOTTHARD_HTTP_PORT` overrides it.'),
+    tls: z
+      .object({
+        mode: z
+          .enum(['auto', 'on', 'off'])
+          .default('auto')
+          .describe(
+            '`auto`: HTTPS unless the listen host is a loopback address; `on`: always HTTPS; `off`: plain HTTP (only behind a TLS-terminating proxy).',
+          ),
+        cert: z
+          .string()
+          .optional()
+          .describe(
+            'PEM certificate (chain) file. Without cert/key a self-signed one is generated in `<dataDir>/tls`.',
+          ),
+        key: z.string().optional().describe('PEM private key file of `cert`.').meta({ 'x-secret': true }),
+      })
+      .strict()
+      .default({ mode: 'auto' })
+      .describe('HTTPS (see docs/security.md).'),
+    hstsMaxAge: duration('HSTS max-age sent under HTTPS; 0 sends no HSTS header.').default(180 * 86_400_000),
+    corsOrigins: z
+      .array(z.url())
+      .default([])
+      .describe(
+        'Browser origins (e.g. `https://grafana.example.com`) allowed to call the API with an API token; none by default. Cookies never work cross-origin.',
+      ),
+    bodyLimit: z
+      .number()
+      .int()
+      .min(1024)
+      .default(1_048_576)
+      .describe(
+        'Largest JSON request body in bytes; larger ones get 413. CSV imports stream and are not limited by it.',
+      ),
   })
   .strict()
-  .default({ host: '127.0.0.1', port: 8080 })
+  .default({
+    host: '127.0.0.1',
+    port: 8080,
+    tls: { mode: 'auto' },
+    hstsMaxAge: 180 * 86_400_000,
+    corsOrigins: [],
+    bodyLimit: 1_048_576,
+  })
   .describe('The HTTP API (REST under /api/v1, OpenAPI at /api/v1/openapi.json).');
 
 export const demoSchema = z
@@ -182,7 +225,7 @@ export const configSchema = z
     governance: governanceSchema,
     workflows: workflowsConfigSchema.prefault({}),
     connectors: connectorsSchema.prefault({}),
-    connectors: connectorsSchema.prefault({}),
+    security: securitySchema,
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -14,16 +14,16 @@ import { type AssetNode, buildAssetTree } from '../model/assets.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
 import { type HubPki, openPki } from '../pki/index.js';
-import { AuthService } from '../security/auth/index.js';
 import { AuditLog } from '../security/audit/index.js';
+import { AuthService, isLoopback as isLoopbackHost, tlsKeyPair, wantsHttps } from '../security/auth/index.js';
 import { ConfigGovernance, governedCatalog } from '../security/governance/index.js';
-import { GuardedCommands } from '../security/writes/index.js';
 import type { MachineCommands } from '../security/types.js';
+import { GuardedCommands } from '../security/writes/index.js';
 import { type DemoPlant, startDemoPlant } from '../sim/index.js';
 import { createSource, isMachineCommandTarget, sourceConfigSchema } from '../sources/index.js';
 import { brokerTarget, connectionTarget, type EmbeddedBroker, startEmbeddedBroker, UnsPublisher } from '../uns/index.js';
 import { Delivery } from '../workflows/delivery/index.js';
-import { type ActionDelivery, type WorkOrderDelivery, Workflows } from '../workflows/index.js';
+import { type ActionDelivery, Workflows, type WorkOrderDelivery } from '../workflows/index.js';
 import { demoSourceConfig } from './demo.js';
 
 export const VERSION: string = (
@@ -266,11 +266,24 @@ export class Hub implements HubView {
       config: c.security,
       logger: this.log.child({ component: 'auth' }),
     });
+    const https = wantsHttps(c.http.tls, c.http.host)
+      ? await tlsKeyPair(c.http.tls, join(c.dataDir, 'tls'), c.http.host, this.log.child({ component: 'tls' }))
+      : undefined;
+    if (!https && c.http.tls.mode === 'off' && !isLoopbackHost(c.http.host)) {
+      this.log.warn(
+        { host: c.http.host },
+        'plain HTTP on a network address (http.tls.mode: off): passwords and session cookies cross the network in clear unless a TLS proxy sits in front',
+      );
+    }
     this.api = await buildApi(this, {
       logger: this.log,
       version: VERSION,
       webRoot: this.opts.webRoot,
       auth: this.authImpl,
+      https,
+      hstsMaxAge: c.http.hstsMaxAge,
+      corsOrigins: c.http.corsOrigins,
+      bodyLimit: c.http.bodyLimit,
     });
     this.address = await this.api.listen({ host: c.http.host, port: c.http.port });
     this.log.info({ url: `${this.address}/api/v1/health` }, 'HTTP API listening');

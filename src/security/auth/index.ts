@@ -12,3 +12,4 @@ export {
 export { hashPassword, verifyPassword } from './passwords.js';
 export { actorOf, authRoutes } from './routes.js';
 export { AuthService, type AuthServiceOptions, type TokenView, type UserView } from './service.js';
+export { installSecurityHeaders, isLoopback, tlsKeyPair, wantsHttps } from './transport.js';
