@@ -27,7 +27,9 @@ const HealthReply = Type.Object({
   sinks: Type.Array(
     Type.Object({
       name: Type.String(),
-      kind: Type.String({ description: '`mqtt-json` or `mqtt-sparkplug`.' }),
+      kind: Type.String({
+        description: '`mqtt-json` or `mqtt-sparkplug` (UNS); `delivery-<kind>` for a connector (docs/connectors.md).',
+      }),
       target: Type.String({ description: 'Broker URL, without credentials.' }),
       state: Type.Union([Type.Literal('connected'), Type.Literal('disconnected'), Type.Literal('stopped')]),
       queued: Type.Number({ description: 'Values in the store-and-forward outbox, waiting for the broker.' }),
@@ -41,7 +43,10 @@ const HealthReply = Type.Object({
       lastDeliveredAt: Type.Optional(Type.String()),
       lastError: Type.Optional(Type.String()),
     }),
-    { description: 'Outbound sinks with store-and-forward (the UNS publisher).' },
+    {
+      description:
+        'Outbound sinks with store-and-forward: the UNS publisher, and each delivery connector (`queued` = entries waiting, `dropped` = dead letters, `oldestSourceTs` = oldest waiting entry).',
+    },
   ),
 });
 
