@@ -203,7 +203,8 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async
   app.get(
     '/workorders',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
+      // A list: filtered to the caller's scope rather than refused for a prefix above it.
+      config: { access: { role: 'viewer' } },
       schema: {
         summary: 'Work orders, newest first',
         tags: ['workflows'],
@@ -279,7 +280,8 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async
   app.get(
     '/maintenance/calendar',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
+      // A list: filtered to the caller's scope rather than refused for a prefix above it.
+      config: { access: { role: 'viewer' } },
       schema: {
         summary: 'Planned-downtime windows, the production schedule and planned work orders in a range',
         tags: ['workflows'],
@@ -315,7 +317,15 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async
         throw new GotthardError('GT_BAD_REQUEST', '`to` must be after `from`, at most 92 days later');
       }
       const c = requireWorkflows(hub).calendar(req.query.asset, from, to);
-      return { from, to, now, ...c, workOrders: c.workOrders.filter((w) => visible(req, w)).map(out) };
+      const p = req.principal;
+      const entries = c.entries.filter(
+        (e) =>
+          !p ||
+          p.scope.length === 0 ||
+          e.assets.length === 0 ||
+          e.assets.some((a) => inScope(p, a) || p.scope.some((x) => x.startsWith(`${a}/`))),
+      );
+      return { from, to, now, ...c, entries, workOrders: c.workOrders.filter((w) => visible(req, w)).map(out) };
     },
   );
 
