@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,8 @@ export class PrivateMosquitto {
   }
 
   async start(): Promise<void> {
+    if (!existsSync(MOSQUITTO))
+      throw new Error(`${MOSQUITTO} not found: install the mosquitto package (apt-get install mosquitto)`);
     const child = spawn(MOSQUITTO, ['-c', this.conf], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = track('mosquitto', child);
     await waitFor(
