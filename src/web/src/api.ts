@@ -128,6 +128,7 @@ export async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'GT_UNREACHABLE', 'the hub is not reachable');
   }
+  if (res.status === 401) window.dispatchEvent(new Event('gotthard:unauthenticated'));
   if (!res.ok) {
     const body = (await res.json().catch(() => undefined)) as { error?: { code: string; message: string } } | undefined;
     throw new ApiError(res.status, body?.error?.code ?? `HTTP_${res.status}`, body?.error?.message ?? res.statusText);

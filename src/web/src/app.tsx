@@ -12,8 +12,10 @@ import { MachinePage } from './pages/Machine';
 import { MaintenancePage } from './pages/Maintenance';
 import { OverviewPage } from './pages/Overview';
 import { TagsPage } from './pages/Tags';
+import { UsersPage } from './pages/Users';
 import { usePlant } from './plant';
 import { type Route, useRoute } from './router';
+import { type Role, roleAtLeast, UserMenu, useSession } from './session';
 
 /**
  * The page registry: the navigation shell is built from it. A later capability (KPIs, maintenance,
@@ -27,6 +29,8 @@ export interface PageDef {
   icon?: ReactNode;
   /** Which navigation entry is highlighted while this page is open. */
   navParent?: string;
+  /** Least role that may open the page (the hub refuses its routes to lower roles anyway). */
+  minRole?: Role;
   render(route: Route): ReactNode;
 }
 
@@ -97,6 +101,7 @@ export const PAGES: PageDef[] = [
     page: 'certificates',
     title: 'Certificates',
     nav: true,
+    minRole: 'engineer',
     icon: icon('M4 4h12v9H4zM7 7h6M7 10h3M12 13l-1 4 2-1 2 1-1-4'),
     render: () => <CertificatesPage />,
   },
@@ -104,6 +109,7 @@ export const PAGES: PageDef[] = [
     page: 'audit',
     title: 'Audit log',
     nav: true,
+    minRole: 'admin',
     icon: icon('M5 3h10v14H5zM8 7h4M8 10h4M8 13h2M3 6h2M3 10h2M3 14h2'),
     render: () => <AuditPage />,
   },
@@ -114,10 +120,20 @@ export const PAGES: PageDef[] = [
     icon: icon('M2 6l8 4 8-4M2 6v8l8 4 8-4V6l-8-4zM10 10v8'),
     render: () => <DeliveryPage />,
   },
+  {
+    page: 'users',
+    title: 'Users and tokens',
+    nav: true,
+    minRole: 'admin',
+    icon: icon('M7 8a3 3 0 1 0 0-.01M2 17c0-3 2.2-5 5-5s5 2 5 5M13 6a2.5 2.5 0 1 0 0-.01M14 11c2.2 0 4 1.7 4 4.5'),
+    render: () => <UsersPage />,
+  },
 ];
 
 export function App() {
   const route = useRoute();
+  const { principal } = useSession();
+  const allowed = (p: PageDef) => p.minRole === undefined || roleAtLeast(principal.role, p.minRole);
   const def = PAGES.find((p) => p.page === route.page);
   const active = def?.navParent ?? def?.page;
   useEffect(() => {
@@ -131,7 +147,7 @@ export function App() {
       <TopBar />
       <nav className="sidenav" aria-label="Main">
         <ul>
-          {PAGES.filter((p) => p.nav).map((p) => (
+          {PAGES.filter((p) => p.nav && allowed(p)).map((p) => (
             <li key={p.page}>
               <a href={`#/${p.page}`} aria-current={active === p.page ? 'page' : undefined} title={p.title}>
                 {p.icon}
@@ -143,9 +159,20 @@ export function App() {
       </nav>
       <main id="main" tabIndex={-1}>
         <LinkBanner />
-        {def ? def.render(route) : <NotFound />}
+        {def ? allowed(def) ? def.render(route) : <NotAllowed def={def} role={principal.role} /> : <NotFound />}
       </main>
     </div>
+  );
+}
+
+function NotAllowed({ def, role }: { def: PageDef; role: Role }) {
+  return (
+    <section className="page" data-testid="not-allowed">
+      <h1>{def.title}</h1>
+      <p>
+        This page needs the {def.minRole} role; you are signed in as {role}. Ask an administrator.
+      </p>
+    </section>
   );
 }
 
@@ -229,6 +256,7 @@ function TopBar() {
           ))}
         </select>
       </label>
+      <UserMenu />
     </header>
   );
 }

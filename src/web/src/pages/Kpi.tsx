@@ -7,6 +7,7 @@ import { dateTime, num, pct, span } from '../format';
 import { findNode, usePlant } from '../plant';
 import { usePoll } from '../poll';
 import { href, type Route, replaceParams } from '../router';
+import { useCan } from '../session';
 
 const RANGES: { id: string; label: string }[] = [
   { id: 'current', label: 'Current shift' },
@@ -392,6 +393,7 @@ function ParetoAndStops({
   const reasons = usePoll('reasons', (sig) => kpiApi.reasons(sig), 0);
   const [saving, setSaving] = useState<string>();
   const [error, setError] = useState<string>();
+  const canAssign = useCan('operator');
   const leaves = (reasons.value?.reasons ?? []).filter((r) => r.leaf);
   const groups = new Map<string, Reason[]>();
   for (const r of leaves) {
@@ -455,7 +457,8 @@ function ParetoAndStops({
                         <select
                           aria-label={`Reason for the ${st.state} of ${names(st.machine)} at ${st.start}`}
                           value={st.reason ?? ''}
-                          disabled={saving === id}
+                          disabled={saving === id || !canAssign}
+                          title={canAssign ? undefined : 'Giving a stop a reason needs the operator role'}
                           data-testid="stop-reason"
                           onChange={async (e) => {
                             setSaving(id);
