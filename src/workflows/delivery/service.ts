@@ -208,6 +208,8 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
     const gov = this.opts.governance?.();
     for (const c of this.connectors.values()) {
       if (!c.workOrders) continue;
+      // A change the connector's own system reported (inbound status) is not echoed back to it.
+      if (change.actor === `connector:${c.name}`) continue;
       const { change: filtered, withheldTagIds } = filterEvidence(change, c.sink, gov);
       this.store({
         connector: c.name,

@@ -75,6 +75,12 @@ describe('hub with delivery', { timeout: 60_000 }, () => {
       (r) => r.json() as Promise<{ workOrder: { status: string } }>,
     );
     assert.equal(wo.workOrder.status, 'in_progress');
+    // The CMMS told us; the change is not echoed back to it.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.ok(
+      !rx.received.some((r) => JSON.parse(r.body).event === 'workorder.status'),
+      'no echo of the inbound status to its sender',
+    );
 
     const bad = await fetch(`${hub.address}/api/v1/connectors/cmms/status`, {
       method: 'POST',
