@@ -17,13 +17,12 @@ import { type HubPki, openPki } from '../pki/index.js';
 import { AuditLog } from '../security/audit/index.js';
 import { AuthService, isLoopback as isLoopbackHost, tlsKeyPair, wantsHttps } from '../security/auth/index.js';
 import { ConfigGovernance, governedCatalog } from '../security/governance/index.js';
-import type { MachineCommands } from '../security/types.js';
 import { GuardedCommands } from '../security/writes/index.js';
 import { type DemoPlant, startDemoPlant } from '../sim/index.js';
 import { createSource, isMachineCommandTarget, sourceConfigSchema } from '../sources/index.js';
 import { brokerTarget, connectionTarget, type EmbeddedBroker, startEmbeddedBroker, UnsPublisher } from '../uns/index.js';
 import { Delivery } from '../workflows/delivery/index.js';
-import { type ActionDelivery, Workflows, type WorkOrderDelivery } from '../workflows/index.js';
+import { Workflows } from '../workflows/index.js';
 import { demoSourceConfig } from './demo.js';
 
 export const VERSION: string = (
@@ -215,8 +214,6 @@ export class Hub implements HubView {
       this.deliveryImpl.start();
     }
     if (c.workflows.enabled) {
-      // Optional parts other concerns add to the hub: durable delivery and the guarded write path.
-      const optional = this as { delivery?: Partial<WorkOrderDelivery & ActionDelivery>; commands?: MachineCommands };
       const wf = new Workflows({
         config: c.workflows,
         storePath: join(c.dataDir, 'workflows.db'),
@@ -227,8 +224,9 @@ export class Hub implements HubView {
         ...(this.pdmImpl ? { pdm: this.pdmImpl } : {}),
         events,
         log: this.log.child({ component: 'workflows' }),
-        delivery: () => optional.delivery,
-        commands: () => optional.commands,
+        // Read when used: the guarded write path is set up after the sources below.
+        delivery: () => this.deliveryImpl,
+        commands: () => this.commandsImpl,
         audit: () => this.auditImpl,
       });
       this.workflowsImpl = wf;

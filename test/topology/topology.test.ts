@@ -39,7 +39,7 @@ interface Row {
  * restarted on its persistence file. Accounting is exact: the set of (tag, source timestamp) with
  * value and StatusCode in the three edge historians equals the set in PostgreSQL, with no duplicate.
  */
-describe('scale-out topology: 3 edge hubs → Mosquitto → 2 central hubs → PostgreSQL', { timeout: 480_000 }, () => {
+describe('scale-out topology: 3 edge hubs → Mosquitto → 2 central hubs → PostgreSQL', { timeout: 600_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-topology-'));
   const auth = testAuth('viewer');
   const schema = randomSchema('gt_topo');
@@ -80,7 +80,7 @@ describe('scale-out topology: 3 edge hubs → Mosquitto → 2 central hubs → P
         const h = await health(port);
         return h && ok(h) ? h : undefined;
       },
-      90_000,
+      180_000,
       250,
     );
   }
