@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { type AuthService, authRoutes, installAuth, installSecurityHeaders } from '../security/auth/index.js';
@@ -41,6 +41,8 @@ export interface ApiOptions {
   hstsMaxAge?: number;
   /** Browser origins allowed to call the API with an API token (CORS); none by default. */
   corsOrigins?: readonly string[];
+  /** Sees every route as it is registered (the authorisation matrix test collects the route table). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /**
@@ -106,6 +108,7 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
     hstsMaxAge: opts.hstsMaxAge ?? 180 * 86_400_000,
     corsOrigins: opts.corsOrigins ?? [],
   });
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   installAuth(app, { auth: opts.auth, secureCookies });
 
   // At the root, so the whole app (and `app.injectWS` in tests) can upgrade; the route lives in live.ts.

@@ -106,6 +106,15 @@ function accessOf(req: FastifyRequest): RouteAccess | undefined {
 export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
   const { auth } = opts;
   app.decorateRequest('principal', undefined);
+  // Said at start-up, not only at the first request: a route without an access rule is refused.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.access === undefined && route.method !== 'HEAD') {
+      app.log.error(
+        { method: route.method, url: route.url },
+        'route declares no config.access; every request to it is refused (deny by default)',
+      );
+    }
+  });
 
   app.addHook('onRequest', async (req) => {
     const access = accessOf(req);
