@@ -14,7 +14,7 @@ import { type AssetNode, buildAssetTree } from '../model/assets.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
 import { type HubPki, openPki } from '../pki/index.js';
-import { AuditLog } from '../security/audit/index.js';
+import { AuditLog, auditConfigAtStart } from '../security/audit/index.js';
 import { AuthService, isLoopback as isLoopbackHost, tlsKeyPair, wantsHttps } from '../security/auth/index.js';
 import { ConfigGovernance, governedCatalog } from '../security/governance/index.js';
 import { GuardedCommands } from '../security/writes/index.js';
@@ -136,6 +136,7 @@ export class Hub implements HubView {
     });
     audit.open();
     this.auditImpl = audit;
+    auditConfigAtStart(audit, audit.file, c, VERSION);
     const governance = new ConfigGovernance(c.governance);
     this.governanceImpl = governance;
     const historian = createHistorian(c.historian, {

@@ -164,3 +164,33 @@ describe('audit log', () => {
     });
   });
 });
+
+describe('configuration audit at start', () => {
+  it('records hub.start each time and config.change naming the changed sections', async () => {
+    const { auditConfigAtStart } = await import('../../src/security/audit/index.js');
+    const file = makeLog(0);
+    const open = () => {
+      const log = new AuditLog({ file, logger: pino({ level: 'silent' }) });
+      log.open();
+      return log;
+    };
+    const base = { http: { port: 8080 }, writes: { enabled: false }, security: { tokens: [{ secret: 's3cr3t' }] } };
+    let log = open();
+    auditConfigAtStart(log, file, base, '1.0.0');
+    log.close();
+    log = open();
+    auditConfigAtStart(log, file, base, '1.0.0');
+    log.close();
+    log = open();
+    auditConfigAtStart(log, file, { ...base, writes: { enabled: true } }, '1.0.0');
+    log.close();
+    const entries = readEntries(file);
+    assert.deepEqual(
+      entries.map((e) => e.action),
+      ['hub.start', 'hub.start', 'config.change', 'hub.start'],
+    );
+    assert.deepEqual(entries[2]?.details?.sections, ['writes']);
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /s3cr3t/, 'no config value in the log');
+    assert.equal(verifyAuditLog(file).ok, true);
+  });
+});

@@ -1,3 +1,4 @@
+export { auditConfigAtStart } from './config.js';
 export {
   type AuditEntry,
   type AuditHead,
