@@ -83,11 +83,28 @@ const sapSchema = z
       .enum(['EAMS_EQUI', 'EAMS_FL'])
       .default('EAMS_EQUI')
       .describe('TechObjIsEquipOrFuncnlLoc: equipment (`EAMS_EQUI`) or functional location (`EAMS_FL`).'),
+    orders: z
+      .object({
+        url: z
+          .url()
+          .describe(
+            'Service root of API_MAINTENANCEORDER, e.g. `https://erp.example.com/sap/opu/odata/sap/API_MAINTENANCEORDER`.',
+          ),
+        orderType: z.string().min(1).max(4).default('PM01').describe('MaintenanceOrderType of created orders.'),
+        mainWorkCenter: z.string().max(8).optional().describe('MainWorkCenter of created orders.'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Also create a maintenance order for the notification once the work order is planned, and keep its basic dates on the planned window.',
+      ),
     workOrders: z.boolean().default(true).describe('Send work-order changes here.'),
     inbound: inboundSchema.optional(),
   })
   .strict()
-  .describe('SAP PM: maintenance notifications through the OData V2 service API_MAINTNOTIFICATION.');
+  .describe(
+    'SAP PM: maintenance notifications (API_MAINTNOTIFICATION) and, optionally, orders (API_MAINTENANCEORDER) over OData V2.',
+  );
 
 const webhookSchema = z
   .object({

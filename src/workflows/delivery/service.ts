@@ -396,8 +396,8 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
         entry,
         signal,
         now: started,
-        externalIdOf: (wo) => this.outbox.externalId(c.name, wo),
-        rememberExternalId: (wo, id) => this.rememberExternalId(c.name, wo, id),
+        externalIdOf: (wo, kind) => this.outbox.externalId(kind ? `${c.name}.${kind}` : c.name, wo),
+        rememberExternalId: (wo, id, kind) => this.rememberExternalId(kind ? `${c.name}.${kind}` : c.name, wo, id),
       });
       const now = this.clock.now();
       this.outbox.markDelivered(e.id, now, outcome.externalId);

@@ -30,11 +30,36 @@ export interface StoredNotification {
 }
 
 export const SERVICE_PATH = '/sap/opu/odata/sap/API_MAINTNOTIFICATION';
+export const ORDER_SERVICE_PATH = '/sap/opu/odata/sap/API_MAINTENANCEORDER';
+
+export interface StoredOrder {
+  MaintenanceOrder: string;
+  MaintenanceOrderType: string;
+  MaintenanceOrderDesc: string;
+  MaintenanceNotification: string;
+  MaintPriority: string;
+  MaintenancePlanningPlant: string;
+  MainWorkCenter: string;
+  MaintOrdBasicStartDate: string | null;
+  MaintOrdBasicEndDate: string | null;
+  version: number;
+}
 
 export class SapStandIn {
   readonly notifications = new Map<string, StoredNotification>();
+  readonly orders = new Map<string, StoredOrder>();
+  private nextOrder = 4_000_000;
   /** Counts of processed (committed) operations. */
-  readonly processed = { creates: 0, patches: 0, phaseChanges: 0, csrfFetches: 0, lookups: 0, preconditionFailed: 0 };
+  readonly processed = {
+    orderCreates: 0,
+    orderPatches: 0,
+    creates: 0,
+    patches: 0,
+    phaseChanges: 0,
+    csrfFetches: 0,
+    lookups: 0,
+    preconditionFailed: 0,
+  };
   readonly requests: string[] = [];
   /** While true every request gets 503 (the ERP is down for maintenance). */
   down = false;
@@ -54,6 +79,10 @@ export class SapStandIn {
 
   get url(): string {
     return `http://127.0.0.1:${this.port}${SERVICE_PATH}`;
+  }
+
+  get orderUrl(): string {
+    return `http://127.0.0.1:${this.port}${ORDER_SERVICE_PATH}`;
   }
 
   /** The next request matching gets `fault`. */
@@ -110,7 +139,9 @@ export class SapStandIn {
     const body = Buffer.concat(chunks).toString('utf8');
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://x');
-    const path = decodeURIComponent(url.pathname.slice(SERVICE_PATH.length).replace(/^\//, ''));
+    const orderService = url.pathname.startsWith(ORDER_SERVICE_PATH);
+    const root = orderService ? ORDER_SERVICE_PATH : SERVICE_PATH;
+    const path = decodeURIComponent(url.pathname.slice(root.length).replace(/^\//, ''));
     this.requests.push(`${method} ${path}${url.search}`);
     const send = (status: number, payload?: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -119,7 +150,8 @@ export class SapStandIn {
     const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
       send(status, { error: { code, message: { lang: 'en', value: message } } }, headers);
 
-    if (!url.pathname.startsWith(SERVICE_PATH)) return error(404, '/IWFND/MED/170', 'No service found');
+    if (!url.pathname.startsWith(SERVICE_PATH) && !orderService)
+      return error(404, '/IWFND/MED/170', 'No service found');
     const auth = req.headers.authorization ?? '';
     if (auth !== `Basic ${Buffer.from(`${this.user}:${this.password}`).toString('base64')}`) {
       return send(401, undefined, { 'www-authenticate': 'Basic realm="SAP NetWeaver Application Server"' });
@@ -162,6 +194,59 @@ export class SapStandIn {
       if (fault === 'reset-after') req.socket.destroy();
       // 'hang-after': processed, never answered; the client times out.
     };
+
+    if (orderService) {
+      const oetag = (o: StoredOrder) => `W/"order-${o.MaintenanceOrder}-${o.version}"`;
+      const oentity = (o: StoredOrder) => {
+        const { version: _v, ...fields } = o;
+        return { __metadata: { etag: oetag(o) }, ...fields };
+      };
+      const key = /^MaintenanceOrder\('([^']+)'\)$/.exec(path);
+      if (method === 'POST' && path === 'MaintenanceOrder') {
+        const f = JSON.parse(body) as Partial<StoredOrder>;
+        if (!f.MaintenanceOrderType) return error(400, 'IWBEP/CM_MGW_RT/022', 'MaintenanceOrderType is required');
+        if (f.MaintenanceNotification && !this.notifications.has(f.MaintenanceNotification)) {
+          return error(400, 'IW/CM_ORDER/010', `Notification ${f.MaintenanceNotification} does not exist`);
+        }
+        const o: StoredOrder = {
+          MaintenanceOrder: String(this.nextOrder++),
+          MaintenanceOrderType: f.MaintenanceOrderType,
+          MaintenanceOrderDesc: f.MaintenanceOrderDesc ?? '',
+          MaintenanceNotification: f.MaintenanceNotification ?? '',
+          MaintPriority: f.MaintPriority ?? '',
+          MaintenancePlanningPlant: f.MaintenancePlanningPlant ?? '',
+          MainWorkCenter: f.MainWorkCenter ?? '',
+          MaintOrdBasicStartDate: f.MaintOrdBasicStartDate ?? null,
+          MaintOrdBasicEndDate: f.MaintOrdBasicEndDate ?? null,
+          version: 1,
+        };
+        return after(() => {
+          this.orders.set(o.MaintenanceOrder, o);
+          this.processed.orderCreates++;
+          if (fault !== 'reset-after' && fault !== 'hang-after') send(201, { d: oentity(o) }, { etag: oetag(o) });
+        });
+      }
+      if (method === 'GET' && path === 'MaintenanceOrder') {
+        const m = /^MaintenanceNotification eq '([^']*)'$/.exec(url.searchParams.get('$filter') ?? '');
+        if (!m) return error(400, 'IWBEP/CM_MGW_RT/004', 'unsupported $filter');
+        const rows = [...this.orders.values()].filter((o) => o.MaintenanceNotification === m[1]);
+        return send(200, { d: { results: rows.map(oentity) } });
+      }
+      const o = key ? this.orders.get(key[1] as string) : undefined;
+      if (!o) return error(404, 'IWBEP/CM_MGW_RT/020', 'Resource not found for segment MaintenanceOrder');
+      if (method === 'GET') return send(200, { d: oentity(o) }, { etag: oetag(o) });
+      if (method === 'PATCH') {
+        if (req.headers['if-match'] !== oetag(o))
+          return error(412, 'IWBEP/CM_MGW_RT/022', 'Precondition failed (ETag)');
+        return after(() => {
+          Object.assign(o, JSON.parse(body) as Partial<StoredOrder>);
+          o.version++;
+          this.processed.orderPatches++;
+          if (fault !== 'reset-after' && fault !== 'hang-after') send(204, undefined, { etag: oetag(o) });
+        });
+      }
+      return error(405, 'IWBEP/CM_MGW_RT/005', `Method ${method} not allowed on ${path}`);
+    }
 
     const keyMatch = /^MaintenanceNotification\('([^']+)'\)$/.exec(path);
     if (method === 'POST' && path === 'MaintenanceNotification') {

@@ -10,7 +10,7 @@ import { SapStandIn } from './sap-standin.js';
 const dir = mkdtempSync(join(tmpdir(), 'gotthard-sap-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function sapConfig(url: string, timeout = 400) {
+function sapConfig(url: string, timeout = 400, orderUrl?: string) {
   return connectors({
     timeout,
     retry: { initialDelay: 1000, maxDelay: 60_000 },
@@ -23,6 +23,7 @@ function sapConfig(url: string, timeout = 400) {
         notificationType: 'M2',
         planningPlant: '1010',
         technicalObjects: { 'acme/zurich/machining/line1/cnc1': '10000042' },
+        ...(orderUrl ? { orders: { url: orderUrl, orderType: 'PM01', mainWorkCenter: 'MECH' } } : {}),
       },
     ],
   });
@@ -47,7 +48,7 @@ describe('SAP PM connector against an OData stand-in', () => {
     const clock = new ManualClock();
     const sink = new MapStatusSink();
     const d = new Delivery({
-      config: sapConfig(sap.url),
+      config: sapConfig(sap.url, 400, sap.orderUrl),
       outboxPath: join(dir, 'exactly-once.db'),
       logger: log,
       clock,
@@ -69,8 +70,9 @@ describe('SAP PM connector against an OData stand-in', () => {
       revision: 2,
       updatedAt: wo.updatedAt + 60_000,
     };
-    // The update: a timeout after SAP applied the PATCH, then a reset after the phase change.
+    // The update: a timeout after SAP applied the PATCH; the order: a reset after SAP created it.
     sap.inject('hang-after', 'PATCH', "MaintenanceNotification('");
+    sap.inject('reset-after', 'POST', 'MaintenanceOrder');
     d.enqueue(change('planned', planned));
     const done = { ...planned, status: 'done' as const, revision: 3, updatedAt: planned.updatedAt + 60_000 };
     sap.inject('reset-after', 'POST', 'CompleteMaintNotif');
@@ -95,6 +97,14 @@ describe('SAP PM connector against an OData stand-in', () => {
     assert.equal(n.RequiredStartDate, `/Date(${Date.UTC(2026, 10, 27)})/`);
     assert.equal(n.NotifProcessingPhase, '4');
     assert.match(n.MaintNotifLongTextForEdit, /vibration_rms = 7\.4 mm\/s/);
+    // The planned work order got one maintenance order, linked to the notification, with its window.
+    const orders = [...sap.orders.values()].filter((o) => o.MaintenanceNotification === n.MaintenanceNotification);
+    assert.equal(orders.length, 1, 'one order despite the reset after its create');
+    assert.equal(sap.processed.orderCreates, 1);
+    assert.equal(orders[0]?.MaintenanceOrderType, 'PM01');
+    assert.equal(orders[0]?.MainWorkCenter, 'MECH');
+    assert.equal(orders[0]?.MaintOrdBasicStartDate, `/Date(${Date.UTC(2026, 10, 27)})/`);
+    assert.equal(sink.orders.get('WO-000101')?.externalIds['sap.order'], orders[0]?.MaintenanceOrder);
     // The number SAP gave is remembered in the store and on each delivered entry.
     assert.equal(sink.orders.get('WO-000101')?.externalIds.sap, n.MaintenanceNotification);
     const delivered = d.entries('delivered');

@@ -65,7 +65,8 @@ export class SapPmConnector implements Connector {
   readonly sink: string;
   readonly target: string;
   readonly workOrders: boolean;
-  private csrf: { token: string; cookie: string } | undefined;
+  /** CSRF token and session cookies per service root. */
+  private readonly csrf = new Map<string, { token: string; cookie: string }>();
   private oauth: { token: string; expiresAt: number } | undefined;
 
   constructor(private readonly cfg: SapConnectorConfig) {
@@ -96,7 +97,64 @@ export class SapPmConnector implements Connector {
       if (change.kind === 'created') return { externalId: number };
     }
     await this.update(number, wo, ctx.signal);
+    if (this.cfg.orders && wo.plannedStart !== undefined && (wo.status === 'planned' || wo.status === 'in_progress')) {
+      await this.ensureOrder(number, wo, ctx);
+    }
     return { externalId: number };
+  }
+
+  /**
+   * A maintenance order for the notification (API_MAINTENANCEORDER), created once the work order
+   * is planned, its basic dates kept on the planned window. Like notifications, an unknown order is
+   * looked up (by its MaintenanceNotification) before one is created.
+   */
+  private async ensureOrder(notification: string, wo: WorkOrder, ctx: DeliveryContext): Promise<void> {
+    const o = this.cfg.orders;
+    if (!o) return;
+    const base = o.url;
+    const want = { MaintOrdBasicStartDate: odataDate(wo.plannedStart), MaintOrdBasicEndDate: odataDate(wo.plannedEnd) };
+    let order = ctx.externalIdOf(wo.id, 'order');
+    if (order === undefined) {
+      const filter = encodeURIComponent(`MaintenanceNotification eq '${notification}'`);
+      const r = await this.send(
+        'GET',
+        `MaintenanceOrder?$filter=${filter}&$select=MaintenanceOrder`,
+        { signal: ctx.signal },
+        base,
+      );
+      if (r.status !== 200) this.fail(`look up the order of notification ${notification}`, r);
+      order = (JSON.parse(r.text) as { d?: { results?: { MaintenanceOrder: string }[] } }).d?.results?.[0]
+        ?.MaintenanceOrder;
+    }
+    if (order === undefined) {
+      const fields: Record<string, unknown> = {
+        MaintenanceOrderType: o.orderType,
+        MaintenanceOrderDesc: wo.title.slice(0, 40),
+        MaintenanceNotification: notification,
+        MaintPriority: String(wo.priority),
+        ...want,
+      };
+      if (this.cfg.planningPlant) fields.MaintenancePlanningPlant = this.cfg.planningPlant;
+      if (o.mainWorkCenter) fields.MainWorkCenter = o.mainWorkCenter;
+      const r = await this.modify('POST', 'MaintenanceOrder', fields, undefined, ctx.signal, base);
+      if (r.status !== 201) this.fail(`create the order for notification ${notification}`, r);
+      const created = (JSON.parse(r.text) as { d?: { MaintenanceOrder?: string } }).d?.MaintenanceOrder;
+      if (!created) throw new DeliveryError(`SAP ${this.name}: 201 without a MaintenanceOrder number`, false, true);
+      ctx.rememberExternalId(wo.id, created, 'order');
+      return;
+    }
+    ctx.rememberExternalId(wo.id, order, 'order');
+    const key = `MaintenanceOrder('${order}')`;
+    for (let round = 0; round < 2; round++) {
+      const { entity, etag } = await this.read(key, ctx.signal, base);
+      const cur = entity as unknown as Record<string, unknown>;
+      const patch = Object.fromEntries(Object.entries(want).filter(([k, v]) => v !== null && (cur[k] ?? null) !== v));
+      if (Object.keys(patch).length === 0) return;
+      const r = await this.modify('PATCH', key, patch, etag, ctx.signal, base);
+      if (r.status === 412 && round === 0) continue;
+      if (r.status !== 204 && r.status !== 200) this.fail(`update order ${order}`, r);
+      return;
+    }
   }
 
   async close(): Promise<void> {}
@@ -183,8 +241,9 @@ export class SapPmConnector implements Connector {
   private async read(
     key: string,
     signal: AbortSignal,
+    base = this.cfg.url,
   ): Promise<{ entity: NotificationRead; etag: string | undefined }> {
-    const r = await this.send('GET', key, { signal });
+    const r = await this.send('GET', key, { signal }, base);
     if (r.status !== 200) this.fail(`read ${key}`, r);
     const entity = (JSON.parse(r.text) as { d: NotificationRead }).d;
     return { entity, etag: r.headers.get('etag') ?? entity.__metadata?.etag };
@@ -209,43 +268,47 @@ export class SapPmConnector implements Connector {
     body: Record<string, unknown> | undefined,
     etag: string | undefined,
     signal: AbortSignal,
+    base = this.cfg.url,
   ): Promise<HttpReply> {
     for (let round = 0; ; round++) {
-      const csrf = this.csrf ?? (await this.fetchCsrf(signal));
+      const csrf = this.csrf.get(base) ?? (await this.fetchCsrf(signal, base));
       const headers: Record<string, string> = { 'x-csrf-token': csrf.token };
       if (csrf.cookie) headers.cookie = csrf.cookie;
       if (etag) headers['if-match'] = etag;
-      const r = await this.send(method, path, {
-        signal,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      const r = await this.send(
+        method,
+        path,
+        { signal, headers, body: body === undefined ? undefined : JSON.stringify(body) },
+        base,
+      );
       if (r.status === 403 && r.headers.get('x-csrf-token')?.toLowerCase() === 'required' && round === 0) {
-        this.csrf = undefined;
+        this.csrf.delete(base);
         continue;
       }
       return r;
     }
   }
 
-  private async fetchCsrf(signal: AbortSignal): Promise<{ token: string; cookie: string }> {
-    const r = await this.send('GET', '', { signal, headers: { 'x-csrf-token': 'Fetch' } });
+  private async fetchCsrf(signal: AbortSignal, base: string): Promise<{ token: string; cookie: string }> {
+    const r = await this.send('GET', '', { signal, headers: { 'x-csrf-token': 'Fetch' } }, base);
     const token = r.headers.get('x-csrf-token');
     if (r.status !== 200 || !token || token.toLowerCase() === 'required') this.fail('fetch x-csrf-token', r);
     const cookie = r.headers
       .getSetCookie()
       .map((c) => c.split(';', 1)[0])
       .join('; ');
-    this.csrf = { token, cookie };
-    return this.csrf;
+    const entry = { token, cookie };
+    this.csrf.set(base, entry);
+    return entry;
   }
 
   private async send(
     method: string,
     path: string,
     o: { signal: AbortSignal; headers?: Record<string, string>; body?: string | undefined },
+    service = this.cfg.url,
   ): Promise<HttpReply> {
-    const base = this.cfg.url.replace(/\/+$/, '');
+    const base = service.replace(/\/+$/, '');
     const url = new URL(path === '' ? `${base}/` : `${base}/${path}`);
     if (this.cfg.client) url.searchParams.set('sap-client', this.cfg.client);
     const headers: Record<string, string> = {

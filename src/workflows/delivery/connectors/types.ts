@@ -23,10 +23,13 @@ export interface DeliveryContext {
   /** Aborted on timeout or hub stop; the attempt then counts as uncertain. */
   signal: AbortSignal;
   now: number;
-  /** The id this connector's system gave the work order (e.g. the SAP notification number), if known. */
-  externalIdOf(workOrderId: string): string | undefined;
+  /**
+   * The id this connector's system gave the work order (e.g. the SAP notification number), if
+   * known. `kind` names a second object per work order (e.g. `order` for the SAP maintenance order).
+   */
+  externalIdOf(workOrderId: string, kind?: string): string | undefined;
   /** Remember it at once (durable), before the rest of the attempt can fail. */
-  rememberExternalId(workOrderId: string, externalId: string): void;
+  rememberExternalId(workOrderId: string, externalId: string, kind?: string): void;
 }
 
 export interface DeliveryOutcome {
