@@ -16,6 +16,8 @@ export interface IngestOptions {
   warmMs: number;
   windowMs: number;
   log: (line: string) => void;
+  /** A load already running (shared with the Node-RED section); started and stopped here when absent. */
+  load?: Load;
 }
 
 export interface IngestOutcome {
@@ -25,7 +27,7 @@ export interface IngestOutcome {
 
 /** Values the servers offer per second, measured from the bare client (which keeps up). */
 export async function benchIngest(o: IngestOptions): Promise<IngestOutcome> {
-  const load = await startLoad(o.dir, o.servers, o.machinesPerServer, o.updateIntervalMs);
+  const load = o.load ?? (await startLoad(o.dir, o.servers, o.machinesPerServer, o.updateIntervalMs));
   const results: BenchResult[] = [];
   try {
     const hub: number[] = [];
@@ -87,7 +89,7 @@ export async function benchIngest(o: IngestOptions): Promise<IngestOutcome> {
     );
     return { results, hubUsPerValue: hubUs };
   } finally {
-    await load.stop();
+    if (!o.load) await load.stop();
   }
 }
 

@@ -3,8 +3,8 @@
  * and writes bench/results.json (an array of { name, value, unit, baseline?, ratio? }, ratio =
  * Gotthard's cost ÷ the peer's cost). See docs/benchmarks.md.
  *
- * Environment: BENCH_ONLY=ingest,nodered,memory,historian,startup (default all), BENCH_ROUNDS (3),
- * BENCH_SERVERS (2), BENCH_MACHINES (per server, 500), BENCH_INTERVAL (ms, 200),
+ * Environment: BENCH_ONLY=ingest,nodered,memory,historian,startup (default all), BENCH_ROUNDS (2),
+ * BENCH_SERVERS (2), BENCH_MACHINES (per server, 1000), BENCH_INTERVAL (ms, 100),
  * BENCH_HISTORIAN_SCALE (0.25), BENCH_MEMORY_100K=0 to skip the 100k-tag memory run. The defaults
  * are sized to finish within 10 minutes on a 2-core machine.
  */
@@ -15,16 +15,16 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './historian.js';
 import { benchIngest, benchMemory } from './ingest.js';
-import { freePort, measure, ROOT, spawnNode, startHub, startLoad } from './load.js';
+import { freePort, type Load, measure, ROOT, spawnNode, startHub, startLoad } from './load.js';
 import { ensureNodeRed, nodeRedCount, startNodeRed } from './nodered.js';
 import { median, sleep } from './proc.js';
 
 const env = process.env;
 const only = new Set((env.BENCH_ONLY ?? 'ingest,nodered,memory,historian,startup').split(','));
-const rounds = Number(env.BENCH_ROUNDS ?? 3);
+const rounds = Number(env.BENCH_ROUNDS ?? 2);
 const servers = Number(env.BENCH_SERVERS ?? 2);
-const machines = Number(env.BENCH_MACHINES ?? 500);
-const interval = Number(env.BENCH_INTERVAL ?? 200);
+const machines = Number(env.BENCH_MACHINES ?? 1000);
+const interval = Number(env.BENCH_INTERVAL ?? 100);
 
 const results: BenchResult[] = [];
 const notes: string[] = [];
@@ -53,8 +53,17 @@ async function section(name: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
+// The ingest and Node-RED sections run on the same load: starting demo plants of 1000 machines each
+// takes minutes on a busy 2-core machine, so they are started once.
+let shared: Load | undefined;
+const sharedLoad = async (): Promise<Load> => {
+  shared ??= await startLoad(dir, servers, machines, interval);
+  return shared;
+};
+
 await section('ingest', async () => {
   const out = await benchIngest({
+    load: await sharedLoad(),
     dir,
     rounds,
     servers,
@@ -73,7 +82,7 @@ await section('nodered', async () => {
     notes.push(`nodered: skipped: ${why}`);
     return;
   }
-  const load = await startLoad(dir, servers, machines, interval);
+  const load = await sharedLoad();
   try {
     const lists: string[][] = [];
     for (const [i, endpoint] of load.endpoints.entries()) {
@@ -137,8 +146,10 @@ await section('nodered', async () => {
     ]);
   } finally {
     await load.stop();
+    shared = undefined;
   }
 });
+await shared?.stop();
 
 await section('memory', async () => {
   add([await benchMemory(dir, 1, 1120, log)]);
