@@ -137,7 +137,7 @@ describe('SAP PM connector against an OData stand-in', () => {
     await d.stop();
   });
 
-  it('keeps everything through an ERP outage of a simulated hour, then delivers each change once', async () => {
+  it('keeps everything through an ERP outage of a simulated hour, then delivers each change once', async (t) => {
     const clock = new ManualClock();
     const d = new Delivery({
       config: sapConfig(sap.url),
@@ -157,6 +157,7 @@ describe('SAP PM connector against an OData stand-in', () => {
     assert.equal(d.entries('pending').length, 2, 'both changes wait');
     assert.equal(d.entries('dead').length, 0, 'an hour of outage sends nothing to the dead letters');
     const tried = sap.requests.length - requestsBefore;
+    t.diagnostic(`requests to the ERP during the simulated hour of outage: ${tried}`);
     // 1 s doubling to the 60 s cap: about 6 + 60 tries in an hour, not one per step.
     assert.ok(tried > 10 && tried < 200, `backoff bounded the attempts: ${tried} requests in the hour`);
     const health = d.health().find((h) => h.name === 'sap');
