@@ -5,11 +5,11 @@ import type { AssetNode } from '../model/assets.js';
 import type { SinkHealth } from '../pipeline/outbox/index.js';
 import type { Pipeline } from '../pipeline/pipeline.js';
 import type { SourceHealth } from '../pipeline/types.js';
-import type { Delivery } from '../workflows/delivery/index.js';
-import type { Workflows } from '../workflows/index.js';
 import type { HubPki } from '../pki/index.js';
 import type { GovernanceView } from '../security/governance/index.js';
 import type { AuditTrail, MachineCommands } from '../security/types.js';
+import type { Delivery } from '../workflows/delivery/index.js';
+import type { Workflows } from '../workflows/index.js';
 
 export interface HubHealth {
   status: 'ok' | 'degraded';
