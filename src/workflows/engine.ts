@@ -106,9 +106,19 @@ export class Workflows {
       store,
       calendar: this.calendarSource,
       horizonMs: d.config.horizon,
-      escalation: d.config.escalation.map((a) =>
-        toOutbound(a, { asset: '', rule: { id: 'escalation' } }, 'escalation'),
-      ) as OutboundAction[],
+      escalation: (wo, why) =>
+        d.config.escalation.map((a) =>
+          toOutbound(
+            a,
+            {
+              asset: wo.asset,
+              message: `${wo.id} (${wo.title}) cannot be planned: ${why}`,
+              rule: { id: wo.ruleId ?? '' },
+              workOrder: { id: wo.id, title: wo.title, status: wo.status, priority: wo.priority },
+            },
+            'escalation',
+          ),
+        ),
       events: d.events,
       log: d.log,
       delivery: d.delivery ?? (() => undefined),

@@ -45,8 +45,8 @@ export interface WorkOrderBookDeps {
   store: WorkflowStore;
   calendar: CalendarSource;
   horizonMs: number;
-  /** Notifications sent through delivery when a work order is escalated. */
-  escalation: readonly OutboundAction[];
+  /** Notifications sent through delivery when a work order is escalated, rendered for it. */
+  escalation: (wo: WorkOrder, why: string) => OutboundAction[];
   events: EventSink;
   log: Logger;
   delivery: () => (Partial<WorkOrderDelivery> & Partial<ActionDelivery>) | undefined;
@@ -156,7 +156,7 @@ export class WorkOrderBook implements WorkOrderStatusSink {
       details: { workOrder: next.id, asset: next.asset, failureMode: next.failureMode, dueBy: next.dueBy },
     });
     const delivery = this.d.delivery();
-    this.d.escalation.forEach((a, i) => {
+    this.d.escalation(next, r.why).forEach((a, i) => {
       if (delivery?.enqueue === undefined) {
         this.d.log.warn(
           { workOrder: next.id },

@@ -9,7 +9,13 @@ import { SampleBatch } from '../../src/model/sample.js';
 import type { TagRecord } from '../../src/model/tag.js';
 import type { HubEvent } from '../../src/pipeline/types.js';
 import type { MachineCallRequest, MachineCommands } from '../../src/security/types.js';
-import type { RuleInput } from '../../src/workflows/index.js';
+import type {
+  ActionDelivery,
+  OutboundAction,
+  RuleInput,
+  WorkOrderChange,
+  WorkOrderDelivery,
+} from '../../src/workflows/index.js';
 import { Workflows } from '../../src/workflows/index.js';
 
 const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
@@ -39,7 +45,10 @@ after(() => {
 });
 
 /** A Workflows engine on a fresh workflows.db with a controllable clock and recorded events and calls. */
-async function engine(workflows: Record<string, unknown>, opts: { commands?: MachineCommands } = {}) {
+async function engine(
+  workflows: Record<string, unknown>,
+  opts: { commands?: MachineCommands; delivery?: ActionDelivery & WorkOrderDelivery } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'gt-wf-'));
   dirs.push(dir);
   const cfg = validateConfig({ dataDir: dir, workflows }, { env: {} });
@@ -54,6 +63,7 @@ async function engine(workflows: Record<string, unknown>, opts: { commands?: Mac
     log,
     now: () => clock.now,
     ...(opts.commands ? { commands: () => opts.commands } : {}),
+    ...(opts.delivery ? { delivery: () => opts.delivery } : {}),
   });
   // Prime the tag index: the first batch only triggers the background refresh.
   wf.onBatch(batch([[1, T0 - 60_000, 0]]));
@@ -307,11 +317,29 @@ describe('scheduling into planned-downtime windows', () => {
       trigger: { kind: 'pdm', event: 'rul.below_horizon' },
       actions: [{ ...woAction, requiredDowntime: '2h', priority: 3 }],
     };
-    const { wf, events } = await engine({
-      shiftCalendar: 'off',
-      downtime: [{ name: 'saturday', days: ['sat'], start: '06:00', end: '14:00' }],
-      rules: [rule],
-    });
+    const notified: OutboundAction[] = [];
+    const delivery = {
+      enqueue(item: OutboundAction | WorkOrderChange) {
+        if (!('workOrder' in item)) notified.push(item);
+      },
+    } satisfies ActionDelivery & WorkOrderDelivery;
+    const { wf, events } = await engine(
+      {
+        shiftCalendar: 'off',
+        downtime: [{ name: 'saturday', days: ['sat'], start: '06:00', end: '14:00' }],
+        rules: [rule],
+        escalation: [
+          {
+            kind: 'email',
+            connector: 'maint',
+            to: ['lead@example.com'],
+            subject: 'Escalated: {{workOrder.id}}',
+            text: '{{message}}',
+          },
+        ],
+      },
+      { delivery },
+    );
     wf.onEvent({
       ts: T0,
       kind: 'pdm.rul.below_horizon.opened',
@@ -328,6 +356,10 @@ describe('scheduling into planned-downtime windows', () => {
     const esc = events.find((e) => e.kind === 'workorder.escalated');
     assert.ok(esc, 'escalation announced');
     assert.match(esc.message, /no planned-downtime window before the predicted failure/);
+    assert.equal(notified.length, 1, 'one escalation notification through delivery');
+    const mail = notified[0] as Extract<OutboundAction, { kind: 'notify.email' }>;
+    assert.equal(mail.subject, `Escalated: ${wo.id}`);
+    assert.match(mail.text, /cannot be planned: no planned-downtime window before the predicted failure$/);
     // A downtime window entered through the production schedule makes it plannable.
     const p = { kind: 'user', name: 'planner', role: 'engineer', scope: [] } as const;
     wf.addScheduleEntry({ kind: 'downtime', name: 'extra stop', start: T0 + 4 * H, end: T0 + 7 * H, assets: [M1] }, p);
