@@ -62,7 +62,12 @@ describe('guarded writes to the demo plant', { timeout: 120_000 }, () => {
   it('a write inside the allowlist reaches the demo plant and comes back through the subscription', async () => {
     const commands = hub.commands;
     assert.ok(commands);
-    const r = await commands.write({ tagId: CYCLE, value: 42.5, reason: 'trial of a faster program', principal: engineer });
+    const r = await commands.write({
+      tagId: CYCLE,
+      value: 42.5,
+      reason: 'trial of a faster program',
+      principal: engineer,
+    });
     assert.equal(r.statusCode, 'Good', r.message);
     assert.equal(r.ok, true);
     assert.equal(model()?.values['Production.IdealCycleTime'], 42.5, 'the plant physics took the setpoint');
@@ -78,8 +83,18 @@ describe('guarded writes to the demo plant', { timeout: 120_000 }, () => {
     assert.ok(commands);
     const before = model()?.values['Production.IdealCycleTime'];
     const cases: [string, Parameters<typeof commands.write>[0], string, RegExp][] = [
-      ['out of range', { tagId: CYCLE, value: 900, reason: 'too slow', principal: engineer }, 'BadOutOfRange', /outside the allowed range 1\.\.600/],
-      ['wrong type', { tagId: CYCLE, value: '42', reason: 'string', principal: engineer }, 'BadTypeMismatch', /expected a number/],
+      [
+        'out of range',
+        { tagId: CYCLE, value: 900, reason: 'too slow', principal: engineer },
+        'BadOutOfRange',
+        /outside the allowed range 1\.\.600/,
+      ],
+      [
+        'wrong type',
+        { tagId: CYCLE, value: '42', reason: 'string', principal: engineer },
+        'BadTypeMismatch',
+        /expected a number/,
+      ],
       [
         'not allowlisted',
         { tagId: `${CNC1}/spindle/speed`, value: 1000, reason: 'spin faster', principal: engineer },
@@ -145,7 +160,13 @@ describe('guarded writes to the demo plant', { timeout: 120_000 }, () => {
   });
 
   it('refuses a method that is not allowlisted, even though the plant has it', async () => {
-    const r = await hub.commands?.call({ asset: CNC1, method: 'InjectFault', args: ['trip'], reason: 'test', principal: engineer });
+    const r = await hub.commands?.call({
+      asset: CNC1,
+      method: 'InjectFault',
+      args: ['trip'],
+      reason: 'test',
+      principal: engineer,
+    });
     assert.equal(r?.ok, false);
     assert.equal(r?.statusCode, 'BadUserAccessDenied');
     assert.match(r?.message ?? '', /InjectFault .* not in the allowlist/);
