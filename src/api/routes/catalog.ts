@@ -95,24 +95,20 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async 
       const windowMs = parseDuration(req.query.window);
       const staleAfterMs = parseDuration(req.query.staleAfter);
       if (!windowMs || windowMs < 60_000 || windowMs > 90 * 86_400_000) {
-        return reply
-          .status(400)
-          .send({
-            error: {
-              code: 'GT_BAD_REQUEST',
-              message: `window "${req.query.window}" must be a duration between 1m and 90d, e.g. 24h`,
-            },
-          });
+        return reply.status(400).send({
+          error: {
+            code: 'GT_BAD_REQUEST',
+            message: `window "${req.query.window}" must be a duration between 1m and 90d, e.g. 24h`,
+          },
+        });
       }
       if (staleAfterMs === undefined) {
-        return reply
-          .status(400)
-          .send({
-            error: {
-              code: 'GT_BAD_REQUEST',
-              message: `staleAfter "${req.query.staleAfter}" is not a duration, e.g. 15m`,
-            },
-          });
+        return reply.status(400).send({
+          error: {
+            code: 'GT_BAD_REQUEST',
+            message: `staleAfter "${req.query.staleAfter}" is not a duration, e.g. 15m`,
+          },
+        });
       }
       const outbound = (hub.health().sinks ?? []).map((s) => `mqtt:${s.name}`);
       const key = `${windowMs}|${staleAfterMs}`;
