@@ -437,7 +437,8 @@ export class Workflows {
   private workOrderAction(a: Extract<RuleAction, { kind: 'workOrder' }>, f: Firing): WorkOrder {
     const evidence: WorkOrderEvidence = {
       values: f.values,
-      trendUrl: `/#/machine/${f.asset}?from=${new Date(f.ts - 6 * 3_600_000).toISOString()}&to=${new Date(f.ts + 600_000).toISOString()}`,
+      // The dashboard's machine page with the triggering tag, two hours before to ten minutes after.
+      trendUrl: `/#/machine/${f.asset}?from=${f.ts - 2 * 3_600_000}&to=${f.ts + 600_000}${f.tagIds.length > 0 ? `&tags=${encodeURIComponent(f.tagIds.join(','))}` : ''}`,
       text: `rule ${f.rule.id}: ${f.message}`,
     };
     const mode = a.rulMode ?? a.failureMode.split('_')[0]!;

@@ -118,6 +118,12 @@ describe('rules: triggers with hysteresis and minimum duration', () => {
     assert.equal(wo.asset, M1);
     assert.equal(wo.title, `Replace bearing of ${M1}`);
     assert.deepEqual(wo.evidence.values?.[0], { tagId: `${M1}/bearing/wear`, value: 62, ts: T0 + 7 * 60_000 });
+    const fired = T0 + 17 * 60_000 + 1;
+    assert.equal(
+      wo.evidence.trendUrl,
+      `/#/machine/${M1}?from=${fired - 2 * H}&to=${fired + 600_000}&tags=${encodeURIComponent(`${M1}/bearing/wear`)}`,
+      'a link the machine page understands (epoch ms range, the triggering tag)',
+    );
     // Hysteresis: falling to 50 (inside the band) and back up does not fire again.
     feed([[1, T0 + 20 * 60_000, 50]]);
     feed([[1, T0 + 21 * 60_000, 65]]);

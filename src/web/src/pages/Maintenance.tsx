@@ -339,7 +339,8 @@ function CalendarChart({ cal, tz, onSelect }: { cal: Calendar; tz: string; onSel
   const H = head + lane * (assets.length + 2);
   const ticks: number[] = [];
   const step = niceStep(cal.to - cal.from);
-  for (let t = Math.ceil(cal.from / step) * step; t < cal.to; t += step) ticks.push(t);
+  // No label that would run off the right edge.
+  for (let t = Math.ceil(cal.from / step) * step; t < cal.to - step / 3; t += step) ticks.push(t);
   const fmtTick = (t: number) =>
     step >= 86_400_000
       ? dateTime(t, tz).slice(0, 6)
