@@ -10,7 +10,7 @@ import { build } from 'vite';
 import { validateConfig } from '../../src/config/index.js';
 import { DEMO_ASSETS, Hub } from '../../src/hub/index.js';
 import { testAuth } from '../helpers/auth.js';
-import { waitFor } from '../helpers/net.js';
+import { freePort, waitFor } from '../helpers/net.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -41,10 +41,16 @@ describe('sign-in in a real browser', { timeout: 180_000, skip: !existsSync(CHRO
     });
     hub = new Hub(
       validateConfig(
-        { dataDir: join(dir, 'hub'), assets: DEMO_ASSETS, http: { port: 0 }, security: auth.security },
+        {
+          dataDir: join(dir, 'hub'),
+          assets: DEMO_ASSETS,
+          http: { port: 0 },
+          demo: { port: await freePort() },
+          security: auth.security,
+        },
         { env: {} },
       ),
-      { logger: pino({ level: 'warn' }, sink), webRoot },
+      { logger: pino({ level: 'warn' }, sink), webRoot, demo: true },
     );
     await hub.start();
     base = hub.address as string;
@@ -132,7 +138,7 @@ describe('sign-in in a real browser', { timeout: 180_000, skip: !existsSync(CHRO
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('user-menu').filter({ hasText: 'viewer' }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Plant overview' }).waitFor();
-    const nav = await page.getByRole('navigation', { name: 'Main' }).innerText();
+    const nav = (await page.getByRole('navigation', { name: 'Main' }).textContent()) ?? '';
     assert.doesNotMatch(nav, /Users and tokens/, 'no Users entry for a viewer');
     assert.doesNotMatch(nav, /Audit log/, 'no audit entry for a viewer');
     await page.goto(`${base}/#/users`);
@@ -153,6 +159,43 @@ describe('sign-in in a real browser', { timeout: 180_000, skip: !existsSync(CHRO
     await page.getByTestId('login-form').waitFor();
     const after = await page.evaluate(async () => (await fetch('/api/v1/tags')).status);
     assert.equal(after, 401, 'the session ended on the hub');
+    await page.context().close();
+  });
+
+  it('a user limited to one line sees only that line', async () => {
+    const line = 'acme/zurich/machining/line1';
+    const made = await fetch(`${base}/api/v1/users`, {
+      method: 'POST',
+      headers: { ...auth.headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'lena', role: 'operator', scope: [line], password: 'lena has a long password' }),
+    });
+    assert.equal(made.status, 201);
+    const page = await newPage();
+    const refused: string[] = [];
+    page.on('response', (res) => {
+      if (res.status() >= 400) refused.push(`${res.status()} ${res.url()}`);
+    });
+    await page.goto(`${base}/`);
+    await page.getByLabel('User name').fill('lena');
+    await page.getByLabel('Password').fill('lena has a long password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .getByTestId('machine-tile')
+      .first()
+      .waitFor({ timeout: 20_000 })
+      .catch(async (e: Error) => {
+        await page.screenshot({ path: join(dir, 'scoped.png'), fullPage: true });
+        throw new Error(`${e.message}; refused: ${refused.join(', ')}; screenshot ${join(dir, 'scoped.png')}`);
+      });
+    const machines = await Promise.all(
+      (await page.getByTestId('machine-tile').all()).map((l) => l.getAttribute('data-machine')),
+    );
+    assert.ok(machines.length >= 2, machines.join(', '));
+    for (const m of machines) assert.ok(m?.startsWith(`${line}/`), `${m} lies in ${line}`);
+    const other = await page.evaluate(
+      async () => (await fetch('/api/v1/tags/acme/zurich/packaging/line1/filler1/state')).status,
+    );
+    assert.equal(other, 403);
     await page.context().close();
   });
 });

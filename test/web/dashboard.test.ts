@@ -61,7 +61,13 @@ describe('dashboard in a real browser', { timeout: 240_000, skip: !existsSync(CH
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    // Playwright evaluates the string predicates below with eval, which the hub's Content-Security-Policy
+    // forbids (script-src 'self'); the app itself runs under that policy in test/web/auth.test.ts.
+    const ctx = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      acceptDownloads: true,
+      bypassCSP: true,
+    });
     await signInBrowser(ctx, base, auth.headers, 'operator');
     page = await ctx.newPage();
     page.on('pageerror', (e) => log.error({ err: e }, 'page error'));

@@ -7,7 +7,7 @@ import { dateTime, num, pct, span } from '../format';
 import { findNode, usePlant } from '../plant';
 import { usePoll } from '../poll';
 import { href, type Route, replaceParams } from '../router';
-import { useCan } from '../session';
+import { useCan, useSession } from '../session';
 
 const RANGES: { id: string; label: string }[] = [
   { id: 'current', label: 'Current shift' },
@@ -33,7 +33,9 @@ export function useKpiSummary(asset: string, range: string, everyMs = 5000) {
 
 export function KpiPage({ route }: { route: Route }) {
   const plant = usePlant();
-  const scope = route.rest || plant.sites[0]?.path || '';
+  const { principal } = useSession();
+  // A user limited to part of the plant starts at that part (the hub refuses figures beyond it).
+  const scope = route.rest || principal.scope[0] || plant.sites[0]?.path || '';
   const range = route.params.get('range') ?? 'current';
   const drill = route.params.get('drill') ?? '';
   const at = route.params.get('at') ?? range;

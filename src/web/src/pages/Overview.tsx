@@ -9,6 +9,7 @@ import { age, num } from '../format';
 import { type LiveValue, link, useLive } from '../live';
 import { findNode, machinesOf, type Plant, usePlant } from '../plant';
 import { href } from '../router';
+import { useSession } from '../session';
 import { KEY_TAGS, SPARK_TAGS, STATE_TAG, type StateInfo, stateInfo, statesFromDescription } from '../states';
 import { useKpiSummary } from './Kpi';
 
@@ -57,6 +58,12 @@ export function kindOf(tags: readonly Tag[]): string {
 
 export function OverviewPage({ focus }: { focus: string }) {
   const plant = usePlant();
+  const { principal } = useSession();
+  // KPIs of a container above a user's scope are refused by the hub: show the scope's own instead.
+  const kpiAsset = (asset: string) =>
+    principal.scope.length === 0 || principal.scope.some((s) => asset === s || asset.startsWith(`${s}/`))
+      ? asset
+      : (principal.scope[0] as string);
   const root = plant.tree;
   const focusNode = (focus && findNode(root, focus)) || root;
   const machines = useMemo(() => machinesOf(focusNode).map((m) => machineView(m, plant)), [focusNode, plant]);
@@ -112,7 +119,9 @@ export function OverviewPage({ focus }: { focus: string }) {
           </div>
         </div>
         {focusNode && (focusNode.level !== 'enterprise' || plant.sites[0]) && (
-          <OverviewKpis asset={focusNode.level === 'enterprise' ? (plant.sites[0]?.path ?? '') : focusNode.path} />
+          <OverviewKpis
+            asset={kpiAsset(focusNode.level === 'enterprise' ? (plant.sites[0]?.path ?? '') : focusNode.path)}
+          />
         )}
         {!root && <p className="muted">Loading the plant…</p>}
         {root && machines.length === 0 && (
