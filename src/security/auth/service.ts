@@ -200,6 +200,10 @@ export class AuthService {
     const a = this.failuresByAddress.get(address) ?? { count: 0, since: now };
     a.count++;
     this.failuresByAddress.set(address, a);
+    // Guessing from many addresses must not grow memory without bound: forget stale entries.
+    if (this.failuresByAddress.size > 10_000) {
+      for (const [k, v] of this.failuresByAddress) if (now - v.since > lock.lockFor) this.failuresByAddress.delete(k);
+    }
     if (u && good && u.disabled) return { ok: false, reason: 'disabled', lockedNow: false };
     if (!u) return { ok: false, reason: 'bad-credentials', lockedNow: false };
     const r = this.store.recordFailure(u.name, lock.maxFailures, now + lock.lockFor);

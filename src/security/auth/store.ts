@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Role } from '../types.js';
 
@@ -92,6 +93,8 @@ export class AuthStore {
 
   constructor(path: string) {
     this.db = new Database(path);
+    // Password hashes and token hashes: readable by the hub's user only.
+    chmodSync(path, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.exec(`
