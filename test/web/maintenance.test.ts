@@ -87,7 +87,7 @@ describe('maintenance page in a real browser', {
     await page.goto(`${hub.address}/#/maintenance?range=8h`);
     const row = page.locator('[data-testid="workorders"] tr', { hasText: planned.id });
     await row.waitFor({ timeout: 15_000 });
-    assert.match(await row.innerText(), /Planned/);
+    assert.match((await row.textContent()) ?? '', /Planned/);
     await page.locator('[data-testid="calendar-workorder"]').first().waitFor({ timeout: 15_000 });
     assert.ok((await page.locator('[data-testid="calendar-window"]').count()) > 0, 'downtime windows drawn');
     await page.screenshot({ path: join(SHOTS, 'maintenance.png'), fullPage: true });
@@ -113,5 +113,34 @@ describe('maintenance page in a real browser', {
     );
     assert.ok(Number(sim.values['Bearing.Wear']) < 5, `wear after completion: ${sim.values['Bearing.Wear']}`);
     await page.screenshot({ path: join(SHOTS, 'maintenance-done.png'), fullPage: true });
+  });
+
+  it('lets an engineer edit a rule: errors named by path, a valid edit stored as a new version', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await signInBrowser(ctx, hub.address as string, auth.headers, 'engineer');
+    const p = await ctx.newPage();
+    await p.goto(`${hub.address}/#/maintenance`);
+    const row = p.locator('[data-testid="rules"] tr', { hasText: 'Spindle bearing worn' });
+    await row.waitFor({ timeout: 15_000 });
+    assert.match((await row.textContent()) ?? '', /bearing\/wear > 60 \(clear 40\)/);
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const box = p.locator('#rule-json');
+    const rule = JSON.parse(await box.inputValue()) as { trigger: Record<string, unknown> };
+    rule.trigger.clear = 70;
+    await box.fill(JSON.stringify(rule));
+    await p.getByRole('button', { name: 'Save as new version' }).click();
+    const alert = p.locator('[data-testid="rules"] [role="alert"]');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', /trigger\.clear: clear \(70\) must not be above `above` \(60\)/);
+    rule.trigger.clear = 45;
+    await box.fill(JSON.stringify(rule));
+    await p.getByRole('button', { name: 'Save as new version' }).click();
+    await p.locator('[data-testid="rules"] tr', { hasText: 'clear 45' }).waitFor({ timeout: 10_000 });
+    const r = await fetch(`${hub.address}/api/v1/rules/bearing-wear`, { headers: auth.headers });
+    const got = (await r.json()) as { version: number; versions: { source: string; actor: string }[] };
+    assert.equal(got.version, 2);
+    assert.equal(got.versions[0]?.source, 'api');
+    assert.match(got.versions[0]!.actor, /^user:engineer-/);
+    await ctx.close();
   });
 });

@@ -182,6 +182,15 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async
         );
       }
       body.id = req.params.id;
+      const p = req.principal;
+      const assets = Array.isArray(body.assets) ? (body.assets as unknown[]) : [];
+      if (
+        p &&
+        p.scope.length > 0 &&
+        (assets.length === 0 || !assets.every((a) => typeof a === 'string' && inScope(p, a)))
+      ) {
+        throw new GotthardError('GT_FORBIDDEN', 'rule: `assets` must list only assets inside your scope');
+      }
       return requireWorkflows(hub).putRule(body, who(req), req.ip);
     },
   );

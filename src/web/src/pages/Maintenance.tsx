@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { API, ApiError, csrfToken, get, query } from '../api';
+import { API, ApiError, csrfToken, get, put, query } from '../api';
 import { dateTime, num } from '../format';
 import { usePlant } from '../plant';
 import { usePoll } from '../poll';
@@ -256,6 +256,7 @@ export function MaintenancePage({ route }: { route: Route }) {
         </div>
       </div>
       {sel && <WorkOrderDetail wo={sel} tz={tz} />}
+      <RulesCard />
     </section>
   );
 }
@@ -450,4 +451,166 @@ function CalendarChart({ cal, tz, onSelect }: { cal: Calendar; tz: string; onSel
 function niceStep(span: number): number {
   const steps = [60_000, 300_000, 900_000, 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 86_400_000];
   return steps.find((s) => span / s <= 12) ?? 86_400_000;
+}
+
+interface RuleRow {
+  version: number;
+  rule: {
+    id: string;
+    name?: string;
+    enabled: boolean;
+    assets: string[];
+    trigger: { kind: string } & Record<string, unknown>;
+    actions: { kind: string }[];
+  };
+}
+
+/**
+ * The rules with their version; an engineer edits one as JSON (the same shape as the YAML). The hub
+ * validates it with the config schema and answers every problem with its path.
+ */
+function RulesCard() {
+  const rules = usePoll('rules', (s) => get<{ rules: RuleRow[] }>('/rules', s), 10_000);
+  const [editing, setEditing] = useState<{ id: string; text: string }>();
+  const [error, setError] = useState<string>();
+  const save = async () => {
+    if (!editing) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(editing.text);
+    } catch (e) {
+      setError(`not JSON: ${(e as Error).message}`);
+      return;
+    }
+    const id = (body as { id?: string }).id ?? editing.id;
+    try {
+      await put(`/rules/${encodeURIComponent(id)}`, body);
+      setEditing(undefined);
+      setError(undefined);
+      rules.refresh();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <div className="card" data-testid="rules">
+      <div className="card-head">
+        <h2>Rules</h2>
+        <button
+          type="button"
+          onClick={() =>
+            setEditing({
+              id: '',
+              text: JSON.stringify(
+                {
+                  id: 'new-rule',
+                  trigger: { kind: 'tag', tag: 'bearing/wear', above: 80, for: '10m' },
+                  actions: [
+                    {
+                      kind: 'workOrder',
+                      failureMode: 'bearing_wear',
+                      title: 'Check {{asset}}',
+                      requiredDowntime: '1h',
+                    },
+                  ],
+                },
+                null,
+                2,
+              ),
+            })
+          }
+        >
+          New rule
+        </button>
+      </div>
+      {rules.error && <p className="muted">Rules unavailable: {rules.error}</p>}
+      <div className="table-wrap">
+        <table className="grid">
+          <thead>
+            <tr>
+              <th>Rule</th>
+              <th>Trigger</th>
+              <th>Actions</th>
+              <th>Assets</th>
+              <th className="num">Version</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {(rules.value?.rules ?? []).map(({ rule, version }) => (
+              <tr key={rule.id} className={rule.enabled ? undefined : 'row-bad'}>
+                <td>
+                  {rule.name ?? rule.id}
+                  {rule.enabled ? '' : ' (disabled)'}
+                </td>
+                <td>
+                  <code>{triggerText(rule.trigger)}</code>
+                </td>
+                <td>{rule.actions.map((a) => a.kind).join(', ')}</td>
+                <td>{rule.assets.length === 0 ? 'all' : rule.assets.map(short).join(', ')}</td>
+                <td className="num">{version}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() => setEditing({ id: rule.id, text: JSON.stringify(rule, null, 2) })}
+                  >
+                    Edit
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {editing && (
+        <div>
+          <label htmlFor="rule-json">
+            Rule (JSON, as in <code>workflows.rules</code>)
+          </label>
+          <textarea
+            id="rule-json"
+            rows={16}
+            style={{ width: '100%', fontFamily: 'monospace', fontSize: 12 }}
+            value={editing.text}
+            onChange={(e) => setEditing({ ...editing, text: e.target.value })}
+          />
+          {error && (
+            <div className="banner banner-alarm" role="alert">
+              {error}
+            </div>
+          )}
+          <button type="button" onClick={() => void save()}>
+            Save as new version
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setEditing(undefined);
+              setError(undefined);
+            }}
+          >
+            Discard
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function triggerText(t: { kind: string } & Record<string, unknown>): string {
+  const dur = (v: unknown) => (typeof v === 'number' && v > 0 ? ` for ${Math.round(v / 1000)} s` : '');
+  switch (t.kind) {
+    case 'tag':
+    case 'kpi': {
+      const what = t.kind === 'tag' ? String(t.tag) : String(t.kpi);
+      const cmp = t.above !== undefined ? `> ${t.above}` : `< ${t.below}`;
+      return `${what} ${cmp}${t.clear !== undefined ? ` (clear ${t.clear})` : ''}${dur(t.for)}`;
+    }
+    case 'pdm':
+      return `pdm ${t.event}${t.mode ? ` (${t.mode})` : ''}${dur(t.for)}`;
+    case 'state':
+      return `${t.tag} → ${(t.to as number[]).join('|')}${dur(t.for)}`;
+    default:
+      return `every ${Math.round(Number(t.every) / 60_000)} min`;
+  }
 }
