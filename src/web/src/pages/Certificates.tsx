@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { dateTime, thumbprint } from '../format';
 import { usePlant } from '../plant';
 import { type PkiCert, type PkiState, securityApi } from '../securityApi';
+import { useCan } from '../session';
 
 /**
  * OPC UA trust (engineer views, admin changes; every change audited): the hub's own certificate
@@ -15,6 +16,8 @@ export function CertificatesPage() {
   const [notice, setNotice] = useState<string>();
   const [pem, setPem] = useState('');
   const [pemKind, setPemKind] = useState<'server' | 'issuer' | 'crl'>('server');
+  // Changing trust is for admins; engineers see the store (the hub enforces the same).
+  const canChange = useCan('admin');
 
   const load = useCallback(() => {
     securityApi
@@ -55,17 +58,17 @@ export function CertificatesPage() {
         {c.expired && <strong className="text-alarm"> · expired</strong>}
       </td>
       <td>
-        {c.status === 'rejected' && (
+        {canChange && c.status === 'rejected' && (
           <button type="button" onClick={() => act(`Trusted ${c.subject}`, securityApi.trust(c.thumbprint))}>
             Trust
           </button>
         )}
-        {c.status === 'trusted' && (
+        {canChange && c.status === 'trusted' && (
           <button type="button" onClick={() => act(`Rejected ${c.subject}`, securityApi.reject(c.thumbprint))}>
             Reject
           </button>
         )}{' '}
-        {c.status !== 'issuer' && (
+        {canChange && c.status !== 'issuer' && (
           <button
             type="button"
             onClick={() => {
@@ -109,6 +112,7 @@ export function CertificatesPage() {
               <h2>This hub</h2>
               <button
                 type="button"
+                hidden={!canChange}
                 onClick={() => {
                   if (
                     confirm(
@@ -184,6 +188,7 @@ export function CertificatesPage() {
             <button
               type="button"
               disabled={pem.trim() === ''}
+              hidden={!canChange}
               onClick={() =>
                 act(
                   pemKind === 'crl' ? 'CRL added' : 'Certificate added',

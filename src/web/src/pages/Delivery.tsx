@@ -3,6 +3,7 @@ import { API, ApiError, csrfToken, get } from '../api';
 import { dateTime } from '../format';
 import { usePlant } from '../plant';
 import { usePoll } from '../poll';
+import { useCan } from '../session';
 
 /** An outbox entry as `GET /delivery/entries` and `/delivery/dead-letters` return it (docs/connectors.md). */
 interface Entry {
@@ -64,6 +65,7 @@ export function DeliveryPage() {
   const dead = usePoll('dead', (s) => get<Entry[]>('/delivery/dead-letters', s), 3000);
   const pending = usePoll('pending', (s) => get<Entry[]>('/delivery/entries?state=pending&limit=200', s), 3000);
   const [busy, setBusy] = useState<number>();
+  const canAct = useCan('engineer');
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();
   const sinks = new Map(
     (health.value?.sinks ?? []).filter((s) => s.kind.startsWith('delivery-')).map((s) => [s.name, s]),
@@ -179,10 +181,20 @@ export function DeliveryPage() {
                     <code>{e.idempotencyKey}</code>
                   </td>
                   <td>
-                    <button type="button" disabled={busy === e.id} onClick={() => void act(e, 'retry')}>
+                    <button
+                      type="button"
+                      hidden={!canAct}
+                      disabled={busy === e.id}
+                      onClick={() => void act(e, 'retry')}
+                    >
                       Retry
                     </button>{' '}
-                    <button type="button" disabled={busy === e.id} onClick={() => void act(e, 'discard')}>
+                    <button
+                      type="button"
+                      hidden={!canAct}
+                      disabled={busy === e.id}
+                      onClick={() => void act(e, 'discard')}
+                    >
                       Discard
                     </button>
                   </td>
