@@ -349,10 +349,11 @@ export async function spawnTs(
   });
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(
-      () => reject(new Error(`${script} not ready after ${opts.timeoutMs ?? 60_000} ms: ${stderr}`)),
-      opts.timeoutMs ?? 60_000,
-    );
+    const timer = setTimeout(() => {
+      // never leave a child that did not come up running behind the test
+      child.kill('SIGKILL');
+      reject(new Error(`${script} not ready after ${opts.timeoutMs ?? 60_000} ms: ${stderr}`));
+    }, opts.timeoutMs ?? 60_000);
     let found = false;
     child.stdout?.on('data', (d: Buffer) => {
       buf += d.toString();
