@@ -20,7 +20,13 @@ import { ConfigGovernance, governedCatalog } from '../security/governance/index.
 import { GuardedCommands } from '../security/writes/index.js';
 import { type DemoPlant, startDemoPlant } from '../sim/index.js';
 import { createSource, isMachineCommandTarget, sourceConfigSchema } from '../sources/index.js';
-import { brokerTarget, connectionTarget, type EmbeddedBroker, startEmbeddedBroker, UnsPublisher } from '../uns/index.js';
+import {
+  brokerTarget,
+  connectionTarget,
+  type EmbeddedBroker,
+  startEmbeddedBroker,
+  UnsPublisher,
+} from '../uns/index.js';
 import { Delivery } from '../workflows/delivery/index.js';
 import { Workflows } from '../workflows/index.js';
 import { demoSourceConfig } from './demo.js';

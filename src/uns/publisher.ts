@@ -75,7 +75,6 @@ export class UnsPublisher implements Sink {
   private byId = new Map<string, TagMeta>();
   /** Keys of tags governance keeps inside the hub. */
   private withheld = new Set<number>();
-  private withheldValues = 0;
   private unresolved = 0;
   private readonly spb: SparkplugEdgeNode | undefined;
   /** Serialises Sparkplug births and data: seq numbers must go out in the order they were assigned. */
@@ -193,10 +192,8 @@ export class UnsPublisher implements Sink {
     const rows: OutboxRow[] = [];
     for (const b of batches) {
       for (let i = 0; i < b.length; i++) {
-        if (this.withheld.has(b.tagKey[i] as number)) {
-          this.withheldValues++;
-          continue;
-        }
+        // Classification keeps these tags inside the hub (docs/governance.md).
+        if (this.withheld.has(b.tagKey[i] as number)) continue;
         const tag = this.byKey.get(b.tagKey[i] as number);
         if (!tag) {
           this.unresolved++;

@@ -240,10 +240,7 @@ describe('HTTPS', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gt-https-'));
     const auth = testAuth();
     const hub = new Hub(
-      validateConfig(
-        { dataDir: dir, http: { port: 0, tls: { mode: 'on' } }, security: auth.security },
-        { env: {} },
-      ),
+      validateConfig({ dataDir: dir, http: { port: 0, tls: { mode: 'on' } }, security: auth.security }, { env: {} }),
       { logger: log, webRoot: false },
     );
     await hub.start();
