@@ -1,26 +1,12 @@
+import { globSource } from '../../model/glob.js';
+
 /**
  * Glob patterns on browse paths relative to a rule's root: `*` matches within one segment, `**`
  * matches any number of segments (also none), `?` one character. Matching is case-insensitive,
  * because BrowseNames differ in case between vendors more often than in meaning.
  */
 export function globToRegExp(glob: string): RegExp {
-  const g = glob.replace(/^\/+/, '');
-  let re = '';
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i] as string;
-    if (c === '*' && g[i + 1] === '*') {
-      i++;
-      if (g[i + 1] === '/') {
-        i++;
-        re += '(?:.*/)?';
-      } else {
-        re += '.*';
-      }
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 'i');
+  return new RegExp(globSource(glob.replace(/^\/+/, '')), 'i');
 }
 
 export class PathFilter {
