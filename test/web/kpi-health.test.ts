@@ -176,11 +176,11 @@ describe('KPI and health pages in a real browser', {
       throw new Error(`${(e as Error).message}; pareto ${last}; stops ${st}`);
     });
     // The page polls the Pareto every 10 s (and at once after the change); allow for a busy machine.
-    await page.waitForFunction(
-      `[...document.querySelectorAll('[data-testid="pareto"] text')].some((t) => t.textContent.includes('Tool breakage'))`,
-      undefined,
-      { timeout: 45_000 },
-    );
+    // A locator, not a string predicate: the page runs under the hub's CSP, which forbids eval.
+    await page
+      .locator('[data-testid="pareto"] text', { hasText: 'Tool breakage' })
+      .first()
+      .waitFor({ state: 'attached', timeout: 45_000 });
     await page.screenshot({ path: join(SHOTS, 'kpi-stops-1280.png'), fullPage: true });
   });
 
