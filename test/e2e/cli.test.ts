@@ -48,7 +48,6 @@ describe('gotthard command line', { timeout: 180_000 }, () => {
     let hub: ChildProcess;
     let http: number;
     let opcua: number;
-    let startedAt: number;
     let stderr = '';
     const auth = testAuth('viewer');
     const api = async (path: string) => {
@@ -65,7 +64,6 @@ describe('gotthard command line', { timeout: 180_000 }, () => {
         `dataDir: ./data\nhttp: { port: ${http} }\ndemo: { port: ${opcua} }\n` +
           'security:\n  tokens:\n    - { name: cli-test, role: viewer, secret: "${GOTTHARD_TEST_TOKEN}" }\n',
       );
-      startedAt = Date.now();
       hub = spawn(process.execPath, [...CLI, 'start', '--demo', '--config', join(dir, 'gotthard.yaml')], {
         stdio: ['ignore', 'ignore', 'pipe'],
         env: { ...process.env, GOTTHARD_TEST_TOKEN: auth.token },
@@ -79,7 +77,7 @@ describe('gotthard command line', { timeout: 180_000 }, () => {
       if (hub.exitCode === null) hub.kill('SIGKILL');
     });
 
-    it('comes up within 15 s, connected over SignAndEncrypt, and stores every demo tag', async () => {
+    it('comes up connected over SignAndEncrypt and stores every demo tag', async () => {
       const health = await waitFor(
         'the demo source to connect',
         async () => {
@@ -87,9 +85,9 @@ describe('gotthard command line', { timeout: 180_000 }, () => {
           const s = (h.sources as { state: string; tags: number }[])[0];
           return s?.state === 'connected' && s.tags > 50 ? h : undefined;
         },
-        15_000,
+        // Start-up time is a benchmark figure (npm run bench); here only a generous bound for a loaded box.
+        60_000,
       );
-      assert.ok(Date.now() - startedAt < 15_000, `up in ${Date.now() - startedAt} ms`);
       const src = (health.sources as Record<string, unknown>[])[0] as Record<string, unknown>;
       assert.equal(src.securityMode, 'SignAndEncrypt');
       const tags = (await api('/tags?limit=10000')).tags as { id: string }[];
