@@ -10,7 +10,8 @@ import { openPki } from '../src/pki/index.js';
 import { cpuMs, sleep } from './proc.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
-const CLI = join(ROOT, 'src/cli/main.ts');
+/** The CLI as shipped (`npm ci` builds dist/; bench/run.ts rebuilds it first so it matches src/). */
+export const CLI = join(ROOT, 'dist/cli/main.js');
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -97,8 +98,6 @@ export async function startLoad(
       const pki = join(dir, `sim-pki-${i}`);
       const child = await spawnNode(
         [
-          '--import',
-          'tsx',
           CLI,
           'sim',
           '--machines',
@@ -176,12 +175,7 @@ export async function startHub(dir: string, load: Load, extraArgs: string[] = []
   };
   const file = join(dataDir, 'gotthard.yaml');
   writeFileSync(file, JSON.stringify(config, null, 2));
-  const child = await spawnNode(
-    [...extraArgs, '--import', 'tsx', CLI, 'start', '--config', file, '--log-level', 'warn'],
-    /./,
-    // loading the hub through tsx takes more than a minute on a busy 2-core machine
-    180_000,
-  );
+  const child = await spawnNode([...extraArgs, CLI, 'start', '--config', file, '--log-level', 'warn'], /./, 180_000);
   const url = `http://127.0.0.1:${port}`;
   const run: HubRun = {
     ...child,

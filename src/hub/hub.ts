@@ -18,7 +18,7 @@ import { AuditLog, auditConfigAtStart } from '../security/audit/index.js';
 import { AuthService, isLoopback as isLoopbackHost, tlsKeyPair, wantsHttps } from '../security/auth/index.js';
 import { ConfigGovernance, governedCatalog } from '../security/governance/index.js';
 import { GuardedCommands } from '../security/writes/index.js';
-import { type DemoPlant, startDemoPlant } from '../sim/index.js';
+import type { DemoPlant } from '../sim/index.js';
 import { createSource, isMachineCommandTarget, sourceConfigSchema } from '../sources/index.js';
 import {
   brokerTarget,
@@ -172,6 +172,8 @@ export class Hub implements HubView {
 
     const sourceConfigs: unknown[] = [...c.sources];
     if (this.opts.demo) {
+      // loaded only for the demo: the OPC UA server stack is not needed by a hub that only collects
+      const { startDemoPlant } = await import('../sim/index.js');
       this.demoPlant = await startDemoPlant({
         port: c.demo.port,
         seed: c.demo.seed,

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { MachineHealth, PdmView } from '../../analytics/pdm/index.js';
 import { GotthardError } from '../../errors.js';
 import { inScope } from '../../security/types.js';
-import { MACHINE_STATE_NAMES } from '../../sim/index.js';
+import { MACHINE_STATE_NAMES } from '../../sim/physics.js';
 import { iso } from '../format.js';
 import { ErrorReply } from '../schemas.js';
 import { parseTime } from '../time.js';

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { startDemoPlant } from '../../sim/index.js';
 import { cliLogger } from '../log.js';
 import { intOption, numberOption } from '../options.js';
 
@@ -29,6 +28,7 @@ export function registerSim(program: Command): void {
         logLevel: string;
       }) => {
         const log = cliLogger(opts.logLevel);
+        const { startDemoPlant } = await import('../../sim/index.js');
         const plant = await startDemoPlant({
           port: opts.port,
           machines: opts.machines,
