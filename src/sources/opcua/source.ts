@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import {
+  AttributeIds,
   type ClientSession,
+  type ClientSessionRawSubscriptionService,
   type ClientSubscription,
+  CreateMonitoredItemsRequest,
   DataChangeFilter,
   DataChangeTrigger,
   DeadbandType,
   MessageSecurityMode,
+  MonitoringMode,
   type NotificationMessage,
   OPCUAClient,
   SecurityPolicy,
@@ -27,11 +31,18 @@ export interface OpcuaSourceDeps {
   logger: Logger;
 }
 
+/** node-opcua's session implements the raw subscription services; its public type leaves them out. */
+type RawSession = ClientSession & ClientSessionRawSubscriptionService;
+
 interface ActiveSubscription {
   subscription: ClientSubscription;
   publishingIntervalMs: number;
-  /** clientHandle → tag key (-1 = none). Handles survive node-opcua's subscription re-creation. */
+  /** clientHandle → tag key. Handles are ours (tag index + 1) and the same in every re-creation. */
   keys: number[];
+  /** One CreateMonitoredItems group per distinct parameter set: tag indexes and their parameters. */
+  groups: { indexes: number[]; params: SubscriptionParams }[];
+  /** The server's id of the subscription when its items were last created. */
+  subscriptionId: number;
 }
 
 /**
@@ -348,8 +359,15 @@ class OpcuaSource implements Source, MachineCommandTarget {
         priority: 10,
       });
       const keys: number[] = [];
-      const active: ActiveSubscription = { subscription, publishingIntervalMs, keys };
+      const active: ActiveSubscription = { subscription, publishingIntervalMs, keys, groups: [], subscriptionId: 0 };
       this.subs.push(active);
+      // The monitored items are created with CreateMonitoredItems directly, not as node-opcua
+      // ClientMonitoredItem objects (≈ 0.7 KB of heap each, 70 MB at 100k tags): every value is read
+      // from the raw NotificationMessage by client handle. node-opcua's per-item dispatch would then
+      // warn about unknown handles on every publish, so it is switched off for this subscription.
+      (
+        subscription as unknown as { __on_publish_response_DataChangeNotification: () => void }
+      ).__on_publish_response_DataChangeNotification = () => undefined;
       subscription.on('raw_notification', this.makeHandler(keys));
       if (subscription.publishingInterval !== publishingIntervalMs) {
         this.revised('publishingInterval', publishingIntervalMs, subscription.publishingInterval, 1);
@@ -364,15 +382,67 @@ class OpcuaSource implements Source, MachineCommandTarget {
         groups.set(k, g);
       }
       for (const group of groups.values()) {
-        const params = (tags[group[0] as number] as DiscoveredTag).params;
-        for (let o = 0; o < group.length; o += this.config.maxMonitoredItemsPerCall) {
-          await this.monitorChunk(active, group.slice(o, o + this.config.maxMonitoredItemsPerCall), params);
-        }
+        active.groups.push({ indexes: group, params: (tags[group[0] as number] as DiscoveredTag).params });
+      }
+      await this.createItems(session, active, undefined);
+    }
+  }
+
+  /** Creates the subscription's monitored items (all, or those whose client handle is not in `present`). */
+  private async createItems(session: ClientSession, active: ActiveSubscription, present: Set<number> | undefined) {
+    active.subscriptionId = active.subscription.subscriptionId;
+    for (const { indexes, params } of active.groups) {
+      const missing = present ? indexes.filter((i) => !present.has(i + 1)) : indexes;
+      for (let o = 0; o < missing.length; o += this.config.maxMonitoredItemsPerCall) {
+        await this.monitorChunk(session, active, missing.slice(o, o + this.config.maxMonitoredItemsPerCall), params);
       }
     }
   }
 
-  private async monitorChunk(active: ActiveSubscription, indexes: number[], p: SubscriptionParams): Promise<void> {
+  /**
+   * After node-opcua repaired a connection: it transferred the subscriptions (their items live on in
+   * the server) or re-created them on a new session, which re-creates only the items it knows of, and
+   * ours are not among them. GetMonitoredItems (Part 5, 9.1) tells which client handles the server
+   * has; without that method, a changed subscription id means the items are gone.
+   */
+  private async restoreItems(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    for (const active of this.subs) {
+      let present: Set<number> | undefined;
+      try {
+        const r = await (session as RawSession).getMonitoredItems(active.subscription.subscriptionId);
+        present = new Set(Array.from(r.clientHandles ?? [], Number));
+      } catch (err) {
+        if (active.subscription.subscriptionId === active.subscriptionId) {
+          this.log.debug({ err: (err as Error).message }, 'GetMonitoredItems failed; subscription id unchanged');
+          continue;
+        }
+        present = new Set();
+      }
+      const expected = active.groups.reduce((n, g) => n + g.indexes.length, 0) - this.refusedItems(active);
+      if (present.size >= expected) continue;
+      this.log.info(
+        { subscriptionId: active.subscription.subscriptionId, present: present.size, expected },
+        're-creating monitored items after reconnection',
+      );
+      this.h.monitoredItems -= expected - present.size;
+      await this.createItems(session, active, present);
+    }
+  }
+
+  private refusedItems(active: ActiveSubscription): number {
+    let n = 0;
+    for (const g of active.groups) for (const i of g.indexes) if (active.keys[i + 1] === undefined) n++;
+    return n;
+  }
+
+  private async monitorChunk(
+    session: ClientSession,
+    active: ActiveSubscription,
+    indexes: number[],
+    p: SubscriptionParams,
+  ): Promise<void> {
     const tags = this.tags as DiscoveredTag[];
     const filter =
       p.deadband.type === 'none'
@@ -382,30 +452,43 @@ class OpcuaSource implements Source, MachineCommandTarget {
             deadbandType: p.deadband.type === 'absolute' ? DeadbandType.Absolute : DeadbandType.Percent,
             deadbandValue: p.deadband.value,
           });
-    const group = await active.subscription.monitorItems(
-      indexes.map((i) => ({ nodeId: (tags[i] as DiscoveredTag).nodeId, attributeId: 13 })),
-      { samplingInterval: p.samplingIntervalMs, queueSize: p.queueSize, discardOldest: p.discardOldest, filter },
-      TimestampsToReturn.Both,
+    const response = await (session as RawSession).createMonitoredItems(
+      new CreateMonitoredItemsRequest({
+        subscriptionId: active.subscription.subscriptionId,
+        timestampsToReturn: TimestampsToReturn.Both,
+        itemsToCreate: indexes.map((i) => ({
+          itemToMonitor: { nodeId: (tags[i] as DiscoveredTag).nodeId, attributeId: AttributeIds.Value },
+          monitoringMode: MonitoringMode.Reporting,
+          requestedParameters: {
+            clientHandle: i + 1,
+            samplingInterval: p.samplingIntervalMs,
+            queueSize: p.queueSize,
+            discardOldest: p.discardOldest,
+            filter,
+          },
+        })),
+      }),
     );
+    const results = response.results ?? [];
     let revisedSampling = 0;
     let revisedQueue = 0;
     let example: { sampling?: number; queue?: number } = {};
-    group.monitoredItems.forEach((item, j) => {
-      const i = indexes[j] as number;
+    indexes.forEach((i, j) => {
       const tag = tags[i] as DiscoveredTag;
-      const status = item.statusCode;
-      if (!status || status.isNotGood()) {
+      const r = results[j];
+      const status = r?.statusCode;
+      if (!r || !status || status.isNotGood()) {
+        active.keys[i + 1] = undefined as unknown as number;
         this.rejectTag(tag.def.id, tag.def.lineage.nodeId, `CreateMonitoredItems: ${status?.name ?? 'no result'}`);
         return;
       }
-      active.keys[item.monitoringParameters.clientHandle] = this.tagKeys[i] as number;
+      active.keys[i + 1] = this.tagKeys[i] as number;
       this.h.monitoredItems++;
-      const r = (item as unknown as { result?: { revisedSamplingInterval: number; revisedQueueSize: number } }).result;
-      if (r && r.revisedSamplingInterval !== p.samplingIntervalMs) {
+      if (r.revisedSamplingInterval !== p.samplingIntervalMs) {
         revisedSampling++;
         example.sampling = r.revisedSamplingInterval;
       }
-      if (r && r.revisedQueueSize !== p.queueSize) {
+      if (r.revisedQueueSize !== p.queueSize) {
         revisedQueue++;
         example.queue = r.revisedQueueSize;
       }
@@ -467,6 +550,9 @@ class OpcuaSource implements Source, MachineCommandTarget {
     this.h.connectedSince = now;
     this.h.reconnects++;
     this.h.lastError = undefined;
+    this.restoreItems().catch((err: Error) =>
+      this.log.error({ err: err.message }, 'could not re-create the monitored items after reconnection'),
+    );
     const message = `connection to ${this.config.endpoint} restored after ${gapMs} ms`;
     this.log.info({ gapMs }, message);
     this.ctx?.events.emit({
