@@ -18,63 +18,140 @@ export function isGood(status: number): boolean {
   return status >>> 30 === 0;
 }
 
-/** A growing per-tag buffer of rows in arrival order. */
-export class TagBuffer implements Columns {
-  n = 0;
-  ts: Float64Array;
-  serverTs: Float64Array;
-  value: Float64Array;
-  status: Uint32Array;
-  text: Map<number, string> | undefined;
-  /** False once a row arrived with a timestamp before the previous row's. */
-  sorted = true;
-  private sortedCopy: Columns | undefined;
+/**
+ * The rows of one generation (the open one, or the one being sealed) for all of its tags, in arrival
+ * order, in one set of growing columns. A tag with rows in the generation owns a slot that links its
+ * rows (head → next → … → tail), so a tag costs a few integers here rather than buffers of its own:
+ * each typed array costs ≈ 300 bytes before its first value (the view, its ArrayBuffer and the
+ * native backing store), which at 100k tags was over 1 KB per tag.
+ */
+export class RowArena {
+  /** Rows held, over all slots. */
+  rows = 0;
+  /** Slots handed out; slot numbers are 0 … slots - 1, in the order their first row arrived. */
+  slots = 0;
+  private ts: Float64Array;
+  private serverTs: Float64Array;
+  private value: Float64Array;
+  private status: Uint32Array;
+  /** Row → the next row of the same slot (-1 after the last). */
+  private next: Int32Array;
+  /** Sparse: row → string value. */
+  private text: Map<number, string> | undefined;
+  /** Per slot: the number the caller gave `addSlot` (who owns the rows). */
+  owner: Int32Array;
+  private head: Int32Array;
+  private tail: Int32Array;
+  private count: Int32Array;
+  /** Per slot: 1 once a row arrived with a timestamp before the previous row's. */
+  private unsorted: Uint8Array;
 
-  constructor(capacity = 16) {
-    this.ts = new Float64Array(capacity);
-    this.serverTs = new Float64Array(capacity);
-    this.value = new Float64Array(capacity);
-    this.status = new Uint32Array(capacity);
+  constructor(rowCapacity = 1024, slotCapacity = 256) {
+    const r = Math.max(1, rowCapacity);
+    const c = Math.max(1, slotCapacity);
+    this.ts = new Float64Array(r);
+    this.serverTs = new Float64Array(r);
+    this.value = new Float64Array(r);
+    this.status = new Uint32Array(r);
+    this.next = new Int32Array(r);
+    this.owner = new Int32Array(c);
+    this.head = new Int32Array(c);
+    this.tail = new Int32Array(c);
+    this.count = new Int32Array(c);
+    this.unsorted = new Uint8Array(c);
   }
 
-  push(ts: number, serverTs: number, value: number, status: number, text: string | undefined): void {
-    let i = this.n;
-    if (i === this.ts.length) this.grow();
-    if (i > 0 && ts < (this.ts[i - 1] as number)) this.sorted = false;
+  /** A new, empty slot for `owner`; returns its number. */
+  addSlot(owner: number): number {
+    const k = this.slots;
+    if (k === this.owner.length) this.growSlots();
+    this.owner[k] = owner;
+    this.head[k] = -1;
+    this.tail[k] = -1;
+    this.slots = k + 1;
+    return k;
+  }
+
+  push(slot: number, ts: number, serverTs: number, value: number, status: number, text: string | undefined): void {
+    const i = this.rows;
+    if (i === this.ts.length) this.growRows();
     this.ts[i] = ts;
     this.serverTs[i] = serverTs;
     this.value[i] = value;
     this.status[i] = status;
+    this.next[i] = -1;
     if (text !== undefined) {
       if (this.text === undefined) this.text = new Map();
       this.text.set(i, text);
     }
-    this.n = ++i;
-    this.sortedCopy = undefined;
+    const prev = this.tail[slot] as number;
+    if (prev < 0) this.head[slot] = i;
+    else {
+      this.next[prev] = i;
+      if (ts < (this.ts[prev] as number)) this.unsorted[slot] = 1;
+    }
+    this.tail[slot] = i;
+    this.count[slot] = (this.count[slot] as number) + 1;
+    this.rows = i + 1;
   }
 
-  /** The rows in time order (stable for equal timestamps): this buffer itself, or a cached sorted copy. */
-  inOrder(): Columns {
-    if (this.sorted) return this;
-    if (this.sortedCopy === undefined) this.sortedCopy = sortColumns(this);
-    return this.sortedCopy;
+  /** Rows held by the slot. */
+  rowsOf(slot: number): number {
+    return this.count[slot] as number;
   }
 
-  private grow(): void {
+  /** The slot's rows in time order (stable for equal timestamps), copied into new columns. */
+  columns(slot: number): Columns {
+    const n = this.count[slot] as number;
+    const out: Columns = {
+      n,
+      ts: new Float64Array(n),
+      serverTs: new Float64Array(n),
+      value: new Float64Array(n),
+      status: new Uint32Array(n),
+      text: undefined,
+    };
+    const text = this.text;
+    let j = this.head[slot] as number;
+    for (let k = 0; k < n; k++) {
+      out.ts[k] = this.ts[j] as number;
+      out.serverTs[k] = this.serverTs[j] as number;
+      out.value[k] = this.value[j] as number;
+      out.status[k] = this.status[j] as number;
+      if (text !== undefined) {
+        const t = text.get(j);
+        if (t !== undefined) {
+          if (out.text === undefined) out.text = new Map();
+          out.text.set(k, t);
+        }
+      }
+      j = this.next[j] as number;
+    }
+    return this.unsorted[slot] === 1 ? sortColumns(out) : out;
+  }
+
+  private growRows(): void {
     const c = this.ts.length * 2;
-    const ts = new Float64Array(c);
-    ts.set(this.ts);
-    this.ts = ts;
-    const sts = new Float64Array(c);
-    sts.set(this.serverTs);
-    this.serverTs = sts;
-    const v = new Float64Array(c);
-    v.set(this.value);
-    this.value = v;
-    const st = new Uint32Array(c);
-    st.set(this.status);
-    this.status = st;
+    this.ts = grown(new Float64Array(c), this.ts);
+    this.serverTs = grown(new Float64Array(c), this.serverTs);
+    this.value = grown(new Float64Array(c), this.value);
+    this.status = grown(new Uint32Array(c), this.status);
+    this.next = grown(new Int32Array(c), this.next);
   }
+
+  private growSlots(): void {
+    const c = this.owner.length * 2;
+    this.owner = grown(new Int32Array(c), this.owner);
+    this.head = grown(new Int32Array(c), this.head);
+    this.tail = grown(new Int32Array(c), this.tail);
+    this.count = grown(new Int32Array(c), this.count);
+    this.unsorted = grown(new Uint8Array(c), this.unsorted);
+  }
+}
+
+function grown<T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(dst: T, src: T): T {
+  dst.set(src);
+  return dst;
 }
 
 /** A stable sort by timestamp into new arrays. */
