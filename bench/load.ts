@@ -82,7 +82,25 @@ export interface Load {
   servers: Child[];
   machines: number;
   updateIntervalMs: number;
+  /** Holds every plant's tick loop; resolves with the values all plants have written so far. */
+  pause(): Promise<number>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Sends SIGUSR2 (`gotthard sim` holds or resumes its ticks) and reads the writes count it prints. */
+async function toggle(child: Child, want: 'paused' | 'resumed'): Promise<number> {
+  const from = child.lines.length;
+  child.proc.kill('SIGUSR2');
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (let i = from; i < child.lines.length; i++) {
+      const m = /^(paused|resumed) writes (\d+)$/.exec(child.lines[i] as string);
+      if (m && m[1] === want) return Number(m[2]);
+    }
+    if (Date.now() > deadline) throw new Error(`demo plant did not answer SIGUSR2 with '${want}'`);
+    await sleep(50);
+  }
 }
 
 /** `servers` demo plants with `machines` machines each, every `updateIntervalMs`. */
@@ -125,6 +143,13 @@ export async function startLoad(
     servers: list.map((s) => s.child),
     machines,
     updateIntervalMs,
+    async pause() {
+      const n = await Promise.all(list.map((s) => toggle(s.child, 'paused')));
+      return n.reduce((a, b) => a + b, 0);
+    },
+    async resume() {
+      await Promise.all(list.map((s) => toggle(s.child, 'resumed')));
+    },
     async stop() {
       await Promise.all(list.map((s) => s.child.stop()));
     },

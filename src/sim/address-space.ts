@@ -85,6 +85,8 @@ export interface MachineNodes {
   itemState: UAVariable;
   operationMode: UAVariable;
   lastState: number;
+  lastItemState: string;
+  lastOperationMode: string;
 }
 
 export interface MethodHandlers {
@@ -221,7 +223,16 @@ export function buildAddressSpace(
       }
     }
     if (model.faultModes.length > 0) addMethods(namespace, machine, d, model, handlers);
-    nodes.push({ model, bindings, machineState, itemState, operationMode, lastState: model.state });
+    nodes.push({
+      model,
+      bindings,
+      machineState,
+      itemState,
+      operationMode,
+      lastState: model.state,
+      lastItemState: machineryItemState(model.state),
+      lastOperationMode: machineryOperationMode(model.state),
+    });
   }
   return { nodes, variableCount };
 }
@@ -323,20 +334,29 @@ export function publishMachine(m: MachineNodes, sourceTimestamp: Date): number {
       StatusCodes.Good,
       sourceTimestamp,
     );
-    m.itemState.setValueFromSource(
-      new Variant({ dataType: DataType.LocalizedText, value: new LocalizedText({ text: machineryItemState(state) }) }),
-      StatusCodes.Good,
-      sourceTimestamp,
-    );
-    m.operationMode.setValueFromSource(
-      new Variant({
-        dataType: DataType.LocalizedText,
-        value: new LocalizedText({ text: machineryOperationMode(state) }),
-      }),
-      StatusCodes.Good,
-      sourceTimestamp,
-    );
-    writes += 3;
+    writes++;
+    // Several states share an ItemState or OperationMode text: only a changed text is written (and
+    // counted), as a client sees a change only then.
+    const itemState = machineryItemState(state);
+    if (itemState !== m.lastItemState) {
+      m.lastItemState = itemState;
+      m.itemState.setValueFromSource(
+        new Variant({ dataType: DataType.LocalizedText, value: new LocalizedText({ text: itemState }) }),
+        StatusCodes.Good,
+        sourceTimestamp,
+      );
+      writes++;
+    }
+    const mode = machineryOperationMode(state);
+    if (mode !== m.lastOperationMode) {
+      m.lastOperationMode = mode;
+      m.operationMode.setValueFromSource(
+        new Variant({ dataType: DataType.LocalizedText, value: new LocalizedText({ text: mode }) }),
+        StatusCodes.Good,
+        sourceTimestamp,
+      );
+      writes++;
+    }
   }
   return writes;
 }

@@ -52,6 +52,12 @@ export interface DemoPlant {
   simulation: PlantSimulation;
   /** Tick statistics: how many ticks ran and how long they took (physics + publishing), ms. */
   tickStats(): { ticks: number; lastMs: number; maxMs: number; writes: number };
+  /**
+   * Holds the tick loop (nothing changes, the server keeps serving) and resumes it: with a pause
+   * before and after, `tickStats().writes` counts exactly the values a client can receive in between.
+   */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -199,6 +205,13 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
       variableCount,
       simulation,
       tickStats: () => ({ ...stats }),
+      pause() {
+        clearInterval(timer);
+        timer = undefined;
+      },
+      resume() {
+        if (timer === undefined && stopped === undefined) timer = setInterval(tick, cfg.updateIntervalMs);
+      },
       stop() {
         stopped ??= (async () => {
           clearInterval(timer);

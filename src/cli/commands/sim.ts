@@ -52,6 +52,15 @@ export function registerSim(program: Command): void {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // SIGUSR2 holds or resumes the tick loop and prints how many values the plant has written:
+        // what a load generator needs for exact accounting (npm run bench counts loss with it).
+        let paused = false;
+        process.on('SIGUSR2', () => {
+          paused = !paused;
+          if (paused) plant.pause();
+          else plant.resume();
+          process.stderr.write(`${paused ? 'paused' : 'resumed'} writes ${plant.tickStats().writes}\n`);
+        });
       },
     );
 }
