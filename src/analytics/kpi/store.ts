@@ -60,6 +60,9 @@ export class KpiStore {
       periods: this.db.prepare(
         'SELECT machine, kind, start, end, label, elements FROM period WHERE machine = ? AND kind = ? AND start >= ? AND start < ? ORDER BY start',
       ),
+      periodBounds: this.db.prepare(
+        'SELECT start, end FROM period WHERE machine = ? AND kind = ? AND start >= ? AND start < ?',
+      ),
       putPeriod: this.db.prepare(
         'INSERT OR REPLACE INTO period (machine, kind, start, end, label, elements, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -77,6 +80,12 @@ export class KpiStore {
   setReason(machine: string, since: number, reason: string | null, comment: string | null, now = Date.now()): void {
     if (reason === null) this.st.clearReason.run(machine, since);
     else this.st.setReason.run(machine, since, reason, comment, now);
+  }
+
+  /** `start:end` of the stored periods, without their elements (the roll-up only needs to know which exist). */
+  periodBounds(machine: string, kind: PeriodKind, from: number, to: number): Set<string> {
+    const rows = this.st.periodBounds.all(machine, kind, from, to) as { start: number; end: number }[];
+    return new Set(rows.map((r) => `${r.start}:${r.end}`));
   }
 
   periods(machine: string, kind: PeriodKind, from: number, to: number): StoredPeriod[] {
