@@ -4,10 +4,18 @@
  * sealing generation's `RowArena`. At 100k tags an object per tag (with its boxed doubles) cost
  * ≈ 150 bytes; here a tag costs ≈ 40 bytes plus its entry in the key → index map.
  */
+const DENSE_KEYS = 1 << 24;
+
 export class TagStates {
   /** Tags known, = the next index. */
   size = 0;
-  private readonly index = new Map<number, number>();
+  /**
+   * Key → index + 1 (0 = unseen) for keys below DENSE_KEYS: tag keys are SQLite row ids, dense from
+   * 1, and this lookup runs once per stored value (a Map lookup was ≈ 1 % of the hub's ingest CPU).
+   * Larger keys go through `sparse`.
+   */
+  private dense = new Int32Array(1024);
+  private readonly sparse = new Map<number, number>();
   /** Per index: the tag key (as in sample batches). */
   key: Uint32Array;
   /** Per index: 1 once a newest value is known. */
@@ -38,13 +46,14 @@ export class TagStates {
 
   /** The tag's index, or -1 when the key was never seen. */
   find(key: number): number {
-    return this.index.get(key) ?? -1;
+    if (key < DENSE_KEYS) return key < this.dense.length ? (this.dense[key] as number) - 1 : -1;
+    return this.sparse.get(key) ?? -1;
   }
 
   /** The tag's index, adding the tag (no latest value, no slots) when the key is new. */
   indexOf(key: number): number {
-    const i = this.index.get(key);
-    if (i !== undefined) return i;
+    const i = this.find(key);
+    if (i >= 0) return i;
     const n = this.size;
     if (n === this.key.length) this.grow();
     this.key[n] = key;
@@ -55,7 +64,16 @@ export class TagStates {
     this.latestStatus[n] = 0;
     this.open[n] = -1;
     this.sealing[n] = -1;
-    this.index.set(key, n);
+    if (key < DENSE_KEYS) {
+      if (key >= this.dense.length) {
+        let c = this.dense.length;
+        while (c <= key) c *= 2;
+        this.dense = grown(new Int32Array(c), this.dense);
+      }
+      this.dense[key] = n + 1;
+    } else {
+      this.sparse.set(key, n);
+    }
     this.size = n + 1;
     return n;
   }
@@ -74,7 +92,7 @@ export class TagStates {
 
   /** The tag keys seen, in order of first sight. */
   keys(): IterableIterator<number> {
-    return this.index.keys();
+    return this.key.subarray(0, this.size).values();
   }
 
   private grow(): void {
