@@ -15,8 +15,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchResult } from './historian.js';
 import { benchIngest, benchMemory } from './ingest.js';
-import { CLI, freePort, type Load, measure, ROOT, spawnNode, startHub, startLoad } from './load.js';
-import { ensureNodeRed, nodeRedCount, startNodeRed } from './nodered.js';
+import { CLI, freePort, type Load, ROOT, spawnNode, startHub, startLoad } from './load.js';
+import { ensureNodeRed, measureChild, nodeRedCount, startNodeRed, waitForValues } from './nodered.js';
 import { median, sleep } from './proc.js';
 
 const env = process.env;
@@ -97,28 +97,48 @@ function listNodes(load: Load, tag: string): string[][] {
   });
 }
 
-/** Node-RED and the hub alternately on `load`, `n` rounds: CPU µs per stored value and stored values/s. */
-async function nodeRedRounds(load: Load, n: number, what: string) {
+/**
+ * Node-RED and the hub alternately on `load`, `n` rounds: CPU µs per stored value and stored values/s
+ * (medians). Each side is started fresh, and its window of `windowMs` begins `warmMs` after its first
+ * stored value (Node-RED's subscriptions fill and its first chunked subscribes settle meanwhile).
+ */
+async function nodeRedRounds(load: Load, n: number, what: string, warmMs: number, windowMs: number) {
+  const t0 = Date.now();
   const lists = listNodes(load, what);
+  log(`  ${what}: ${lists.map((l) => l.length).join(' + ')} NodeIds listed in ${Date.now() - t0} ms`);
   const side = { nr: [] as number[], hub: [] as number[], nrRates: [] as number[], hubRates: [] as number[] };
   for (let r = 0; r < n; r++) {
+    const t1 = Date.now();
     const red = await startNodeRed(dir, load, lists);
     try {
-      const w = await measure(red.pid, async () => (await nodeRedCount(red.url)).stored, 12_000, 15_000);
+      const stored = async () => (await nodeRedCount(red.url)).stored;
+      await waitForValues(red, 'Node-RED', stored, 60_000);
+      const w = await measureChild(red, 'Node-RED', stored, warmMs, windowMs);
       side.nr.push(w.usPerValue);
       side.nrRates.push(w.rate);
       log(
-        `  ${what} round ${r + 1} Node-RED: ${w.usPerValue.toFixed(2)} µs/value stored at ${Math.round(w.rate)} values/s`,
+        `  ${what} round ${r + 1} Node-RED: ${w.usPerValue.toFixed(2)} µs/value stored at ${Math.round(w.rate)} values/s (${Math.round((Date.now() - t1) / 1000)} s with start)`,
       );
+    } catch (err) {
+      log(`  ${(err as Error).message}`);
+      throw err;
     } finally {
       await red.stop();
     }
+    const t2 = Date.now();
     const h = await startHub(dir, load);
     try {
-      const w = await measure(h.pid, async () => (await h.health()).historian.persisted, 8000, 15_000);
+      const persisted = async () => (await h.health()).historian.persisted;
+      await waitForValues(h, 'hub', persisted, 60_000);
+      const w = await measureChild(h, 'hub', persisted, warmMs, windowMs);
       side.hub.push(w.usPerValue);
       side.hubRates.push(w.rate);
-      log(`  ${what} round ${r + 1} hub: ${w.usPerValue.toFixed(2)} µs/value stored at ${Math.round(w.rate)} values/s`);
+      log(
+        `  ${what} round ${r + 1} hub: ${w.usPerValue.toFixed(2)} µs/value stored at ${Math.round(w.rate)} values/s (${Math.round((Date.now() - t2) / 1000)} s with start)`,
+      );
+    } catch (err) {
+      log(`  ${(err as Error).message}`);
+      throw err;
     } finally {
       await h.stop();
     }
@@ -138,12 +158,13 @@ await section('nodered', async () => {
     return;
   }
   const n = Math.max(2, rounds - 1);
+  const t = Date.now();
   // 1. The ingest load: how much of it each side stores. node-red-contrib-opcua caps a client node's
   //    subscription at 10 notifications per publish (see docs/benchmarks.md), so Node-RED stores a
   //    fraction of it and its CPU per value there is mostly its fixed cost spread over few values.
   const load = await sharedLoad();
   try {
-    const big = await nodeRedRounds(load, n, 'ingest load');
+    const big = await nodeRedRounds(load, n, 'ingest load', 8000, 10_000);
     add([
       {
         name: 'vs Node-RED: values stored per second on the ingest load (highest loss-free rate)',
@@ -164,9 +185,11 @@ await section('nodered', async () => {
     shared = undefined;
   }
   // 2. A load both keep up with: one plant small enough that Node-RED's subscription stores every value.
+  const t0 = Date.now();
   const small = await startLoad(dir, 1, Number(env.BENCH_NODERED_MACHINES ?? 2), interval);
+  log(`  equal load: 1 plant of ${small.machines} machines started in ${Date.now() - t0} ms`);
   try {
-    const eq = await nodeRedRounds(small, n, 'equal load');
+    const eq = await nodeRedRounds(small, n, 'equal load', 5000, 10_000);
     add([
       {
         name: `vs Node-RED: CPU per stored value, both storing every value (${Math.round(eq.nrRate)} values/s)`,
@@ -184,12 +207,13 @@ await section('nodered', async () => {
   } finally {
     await small.stop();
   }
+  log(`  nodered section: ${Math.round((Date.now() - t) / 1000)} s`);
 });
 await shared?.stop();
 
 await section('memory', async () => {
-  add([await benchMemory(dir, 1, 1120, log)]);
-  if (env.BENCH_MEMORY_100K !== '0') add([await benchMemory(dir, 2, 2800, log)]);
+  add(await benchMemory(dir, 1, 1120, log));
+  if (env.BENCH_MEMORY_100K !== '0') add(await benchMemory(dir, 2, 2800, log));
 });
 
 await section('historian', async () => {
