@@ -7,10 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Child, freePort, type Load, measure, ROOT, spawnNode } from './load.js';
+import { type Child, freePort, type Load, measure, ROOT, spawnNode, type Window } from './load.js';
+import { cpuMs, sleep } from './proc.js';
 
 const CACHE = join(ROOT, 'bench/.cache');
 const RED = join(CACHE, 'node_modules/node-red/red.js');
+/** NodeIds per "multiple" subscribe message (see the flow below). */
+const MONITORED_ITEMS_PER_CALL = 1000;
 
 /** Installs Node-RED into bench/.cache when missing; returns why it could not, or undefined. */
 export function ensureNodeRed(log: (l: string) => void): string | undefined {
@@ -71,22 +74,28 @@ export async function startNodeRed(dir: string, load: Load, nodeLists: string[][
       login: false,
       usercert: false,
     });
+    // The contrib creates a "multiple" subscribe's items in one CreateMonitoredItems call; above the
+    // server's MaxMonitoredItemsPerCall (node-opcua's default: 10000; a 1000-machine plant has ≈18000
+    // variables) the server answers BadTooManyOperations and the contrib throws it uncaught, which
+    // ends Node-RED. So the list goes in chunks, as a Node-RED user would send it: the first chunk once
+    // the client's session is up (its second output reports the status), the rest into the same
+    // subscription once it is "subscribed" (sent earlier, they would race its creation).
+    const chunks: { nodeId: string }[][] = [];
+    const ids = nodeLists[i] ?? [];
+    if (ids.length === 0) throw new Error(`startNodeRed: no NodeIds listed for ${endpoint} (plant ${i})`);
+    for (let o = 0; o < ids.length; o += MONITORED_ITEMS_PER_CALL) {
+      chunks.push(ids.slice(o, o + MONITORED_ITEMS_PER_CALL).map((nodeId) => ({ nodeId })));
+    }
     flows.push({
-      id: `go${i}`,
-      type: 'inject',
-      z: 'tab',
-      once: true,
-      onceDelay: 3,
-      topic: 'multiple',
-      payload: JSON.stringify((nodeLists[i] ?? []).map((nodeId) => ({ nodeId }))),
-      payloadType: 'json',
-      wires: [[`iv${i}`]],
-    });
-    flows.push({
-      id: `iv${i}`,
+      id: `feed${i}`,
       type: 'function',
       z: 'tab',
-      func: `msg.interval = ${load.updateIntervalMs}; return msg;`,
+      initialize: `context.set('chunks', ${JSON.stringify(chunks)});`,
+      func: `const chunks = context.get('chunks');
+const as = (payload) => ({ topic: 'multiple', interval: ${load.updateIntervalMs}, payload });
+if (msg.status === 'session active' && !context.get('first')) { context.set('first', true); return as(chunks[0]); }
+if (msg.status === 'subscribed' && !context.get('rest')) { context.set('rest', true); return [chunks.slice(1).map(as)]; }
+return null;`,
       outputs: 1,
       wires: [[`cl${i}`]],
     });
@@ -98,7 +107,7 @@ export async function startNodeRed(dir: string, load: Load, nodeLists: string[][
       action: 'subscribe',
       time: 1,
       timeUnit: 's',
-      wires: [['count'], [], []],
+      wires: [['count'], [`feed${i}`], []],
     });
   });
   flows.push({
@@ -173,4 +182,118 @@ export async function nodeRedCount(url: string): Promise<{ received: number; sto
   return (await r.json()) as { received: number; stored: number };
 }
 
-export { measure };
+/** Why `child` is gone: its name, pid, exit code or signal and its last output lines (the first line names them). */
+async function deathOf(child: Child, name: string, during: string): Promise<Error> {
+  // 'exit' can come before the last output is read; 'close' comes after the pipes are drained
+  if (child.proc.stdout?.readableEnded === false || child.proc.stderr?.readableEnded === false) {
+    await Promise.race([new Promise((r) => child.proc.once('close', r)), sleep(2000)]);
+  }
+  const how =
+    child.proc.signalCode !== null
+      ? `was killed by ${child.proc.signalCode}`
+      : `exited with code ${child.proc.exitCode}`;
+  const tail = child.lines.slice(-25);
+  const cause =
+    [...tail].reverse().find((l) => /error|exception/i.test(l) || /\bBad[A-Z]/.test(l)) ?? tail.at(-1) ?? '(no output)';
+  return new Error(
+    `${name} (pid ${child.pid}) ${how} ${during}: ${cause.trim()}\n--- last output of ${name}:\n${tail.join('\n')}`,
+  );
+}
+
+const gone = (child: Child): boolean => child.proc.exitCode !== null || child.proc.signalCode !== null;
+
+/**
+ * Runs `step` while `child` lives: if the child exits first (or `step` fails because it did, e.g. an
+ * ENOENT reading its /proc entry or a refused HTTP request), throws an error naming it and its last output.
+ */
+async function whileAlive<T>(child: Child, name: string, during: string, step: Promise<T>): Promise<T> {
+  step.catch(() => undefined); // settled below, or superseded by the child's death
+  let onExit = (): void => undefined;
+  const died = new Promise<never>((_, reject) => {
+    onExit = () => void deathOf(child, name, during).then(reject);
+    child.proc.once('exit', onExit);
+  });
+  died.catch(() => undefined);
+  try {
+    if (gone(child)) throw await deathOf(child, name, during);
+    return await Promise.race([step, died]);
+  } catch (err) {
+    if (gone(child)) throw await deathOf(child, name, during);
+    throw err;
+  } finally {
+    child.proc.off('exit', onExit);
+  }
+}
+
+/** Waits until `count()` moves (values arrive and are stored), at most `timeoutMs`. */
+export async function waitForValues(
+  child: Child,
+  name: string,
+  count: () => Promise<number>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await whileAlive(
+    child,
+    name,
+    'while waiting for its first stored values',
+    (async () => {
+      for (;;) {
+        try {
+          if ((await count()) > 0) return;
+        } catch {
+          // not answering yet
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`${name} stored no value within ${timeoutMs} ms:\n${child.lines.slice(-15).join('\n')}`);
+        }
+        await sleep(250);
+      }
+    })(),
+  );
+}
+
+/**
+ * Waits until `child` has used less than `share` of a core over one second (at most `timeoutMs`, then
+ * goes on and says so): Node-RED creates its monitored items after its first values arrive (the chunks
+ * after the first, see startNodeRed), a burst of one to several seconds of CPU that is start-up, not
+ * the cost of storing values. Returns the ms waited.
+ */
+export async function waitUntilSettled(
+  child: Child,
+  name: string,
+  share: number,
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<number> {
+  const t0 = Date.now();
+  return whileAlive(
+    child,
+    name,
+    'while settling',
+    (async () => {
+      for (;;) {
+        const c0 = cpuMs(child.pid);
+        const s0 = Date.now();
+        await sleep(1000);
+        const used = (cpuMs(child.pid) - c0) / (Date.now() - s0);
+        if (used < share) return Date.now() - t0;
+        if (Date.now() - t0 > timeoutMs) {
+          log(`  ${name} still used ${Math.round(used * 100)} % of a core after ${timeoutMs} ms; measuring anyway`);
+          return Date.now() - t0;
+        }
+      }
+    })(),
+  );
+}
+
+/** `measure` (load.ts) on `child`, failing with the child's name and last output if it dies meanwhile. */
+export function measureChild(
+  child: Child,
+  name: string,
+  count: () => Promise<number>,
+  warmMs: number,
+  windowMs: number,
+): Promise<Window> {
+  return whileAlive(child, name, 'during the measurement', measure(child.pid, count, warmMs, windowMs));
+}

@@ -8,18 +8,20 @@
  * BENCH_HISTORIAN_SCALE (0.25), BENCH_MEMORY_100K=0 to skip the 100k-tag memory run. The defaults
  * are sized to finish within 10 minutes on a 2-core machine.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { BenchResult } from './historian.js';
 import { benchIngest, benchMemory } from './ingest.js';
 import { CLI, freePort, type Load, ROOT, spawnNode, startHub, startLoad } from './load.js';
-import { ensureNodeRed, measureChild, nodeRedCount, startNodeRed, waitForValues } from './nodered.js';
+import { ensureNodeRed, measureChild, nodeRedCount, startNodeRed, waitForValues, waitUntilSettled } from './nodered.js';
 import { median, sleep } from './proc.js';
 
 const env = process.env;
+const execFileAsync = promisify(execFile);
 const only = new Set((env.BENCH_ONLY ?? 'ingest,nodered,memory,historian,startup').split(','));
 const rounds = Number(env.BENCH_ROUNDS ?? 2);
 const servers = Number(env.BENCH_SERVERS ?? 2);
@@ -84,40 +86,49 @@ await section('ingest', async () => {
   add(out.results);
 });
 
-/** The variables of each plant of `load`, listed by the bare client (Node-RED subscribes to them by NodeId). */
-function listNodes(load: Load, tag: string): string[][] {
-  return load.endpoints.map((endpoint, i) => {
-    const file = join(dir, `nodes-${tag}-${i}.json`);
-    execFileSync(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'bench/bare-client.ts'), '--pki', join(dir, 'bare-pki'), '--list', file, endpoint],
-      { cwd: ROOT, stdio: 'ignore', timeout: 300_000 },
-    );
-    return JSON.parse(readFileSync(file, 'utf8')) as string[];
-  });
+/**
+ * The variables of each plant of `load`, listed by the bare client (Node-RED subscribes to them by
+ * NodeId), all plants at once (one process and PKI folder each).
+ */
+async function listNodes(load: Load, tag: string): Promise<string[][]> {
+  return Promise.all(
+    load.endpoints.map(async (endpoint, i) => {
+      const file = join(dir, `nodes-${tag.replace(/\W/g, '-')}-${i}.json`);
+      const args = ['--import', 'tsx', join(ROOT, 'bench/bare-client.ts'), '--pki', join(dir, `list-pki-${i}`)];
+      try {
+        await execFileAsync(process.execPath, [...args, '--list', file, endpoint], { cwd: ROOT, timeout: 300_000 });
+      } catch (err) {
+        const e = err as Error & { stderr?: string };
+        throw new Error(`listing the NodeIds of ${endpoint} failed: ${e.message}\n${e.stderr ?? ''}`);
+      }
+      return JSON.parse(readFileSync(file, 'utf8')) as string[];
+    }),
+  );
 }
 
 /**
- * Node-RED and the hub alternately on `load`, `n` rounds: CPU µs per stored value and stored values/s
- * (medians). Each side is started fresh, and its window of `windowMs` begins `warmMs` after its first
- * stored value (Node-RED's subscriptions fill and its first chunked subscribes settle meanwhile).
+ * Node-RED (subscribed to `lists`) and the hub alternately on `load`, `n` rounds: medians of CPU µs
+ * per stored value and of stored values/s. Each side is started fresh; its window of `windowMs` begins
+ * `warmMs` after its first stored value (Node-RED's: after it has also settled, see waitUntilSettled).
  */
-async function nodeRedRounds(load: Load, n: number, what: string, warmMs: number, windowMs: number) {
-  const t0 = Date.now();
-  const lists = listNodes(load, what);
-  log(`  ${what}: ${lists.map((l) => l.length).join(' + ')} NodeIds listed in ${Date.now() - t0} ms`);
+async function nodeRedRounds(load: Load, lists: string[][], n: number, what: string, warmMs: number, windowMs: number) {
   const side = { nr: [] as number[], hub: [] as number[], nrRates: [] as number[], hubRates: [] as number[] };
   for (let r = 0; r < n; r++) {
-    const t1 = Date.now();
+    let t = Date.now();
     const red = await startNodeRed(dir, load, lists);
     try {
       const stored = async () => (await nodeRedCount(red.url)).stored;
+      const started = Date.now() - t;
+      t = Date.now();
       await waitForValues(red, 'Node-RED', stored, 60_000);
+      const first = Date.now() - t;
+      const settled = await waitUntilSettled(red, 'Node-RED', 0.25, 30_000, log);
       const w = await measureChild(red, 'Node-RED', stored, warmMs, windowMs);
       side.nr.push(w.usPerValue);
       side.nrRates.push(w.rate);
       log(
-        `  ${what} round ${r + 1} Node-RED: ${w.usPerValue.toFixed(2)} µs/value stored at ${Math.round(w.rate)} values/s (${Math.round((Date.now() - t1) / 1000)} s with start)`,
+        `  ${what} round ${r + 1} Node-RED: ${w.usPerValue.toFixed(2)} µs/value stored at ${Math.round(w.rate)} values/s ` +
+          `(started in ${secs(started)}, first value after ${secs(first)}, settled ${secs(settled)} later)`,
       );
     } catch (err) {
       log(`  ${(err as Error).message}`);
@@ -125,16 +136,20 @@ async function nodeRedRounds(load: Load, n: number, what: string, warmMs: number
     } finally {
       await red.stop();
     }
-    const t2 = Date.now();
+    t = Date.now();
     const h = await startHub(dir, load);
     try {
       const persisted = async () => (await h.health()).historian.persisted;
+      const started = Date.now() - t;
+      t = Date.now();
       await waitForValues(h, 'hub', persisted, 60_000);
+      const first = Date.now() - t;
       const w = await measureChild(h, 'hub', persisted, warmMs, windowMs);
       side.hub.push(w.usPerValue);
       side.hubRates.push(w.rate);
       log(
-        `  ${what} round ${r + 1} hub: ${w.usPerValue.toFixed(2)} µs/value stored at ${Math.round(w.rate)} values/s (${Math.round((Date.now() - t2) / 1000)} s with start)`,
+        `  ${what} round ${r + 1} hub: ${w.usPerValue.toFixed(2)} µs/value stored at ${Math.round(w.rate)} values/s ` +
+          `(connected in ${secs(started)}, first value stored after ${secs(first)})`,
       );
     } catch (err) {
       log(`  ${(err as Error).message}`);
@@ -162,34 +177,42 @@ await section('nodered', async () => {
   // 1. The ingest load: how much of it each side stores. node-red-contrib-opcua caps a client node's
   //    subscription at 10 notifications per publish (see docs/benchmarks.md), so Node-RED stores a
   //    fraction of it and its CPU per value there is mostly its fixed cost spread over few values.
-  const load = await sharedLoad();
-  try {
-    const big = await nodeRedRounds(load, n, 'ingest load', 8000, 10_000);
-    add([
-      {
-        name: 'vs Node-RED: values stored per second on the ingest load (highest loss-free rate)',
-        value: Math.round(big.hubRate),
-        unit: 'values/s',
-        baseline: Math.round(big.nrRate),
-      },
-      {
-        name: 'vs Node-RED: CPU per stored value on the ingest load',
-        value: round(big.hubUs),
-        unit: 'µs/value',
-        baseline: round(big.nrUs),
-        ratio: round(big.hubUs / big.nrUs),
-      },
-    ]);
-  } finally {
-    await load.stop();
-    shared = undefined;
-  }
   // 2. A load both keep up with: one plant small enough that Node-RED's subscription stores every value.
-  const t0 = Date.now();
-  const small = await startLoad(dir, 1, Number(env.BENCH_NODERED_MACHINES ?? 2), interval);
-  log(`  equal load: 1 plant of ${small.machines} machines started in ${Date.now() - t0} ms`);
+  //    Its plant (≈1 % of a core) is started and both loads' NodeIds are listed at once, before any
+  //    window: listing ≈36000 variables takes ≈10 s, and these phases are not measured.
+  const load = await sharedLoad();
+  const tLoad = Date.now() - t;
+  let small: Load | undefined;
   try {
-    const eq = await nodeRedRounds(small, n, 'equal load', 5000, 10_000);
+    small = await startLoad(dir, 1, Number(env.BENCH_NODERED_MACHINES ?? 2), interval);
+    const t0 = Date.now();
+    const [bigLists, smallLists] = await Promise.all([listNodes(load, 'ingest'), listNodes(small, 'equal')]);
+    log(
+      `  NodeIds listed in ${secs(Date.now() - t0)}: ${bigLists.map((l) => l.length).join(' + ')} (ingest load), ` +
+        `${smallLists.map((l) => l.length).join(' + ')} (equal load: 1 plant of ${small.machines} machines)`,
+    );
+    try {
+      const big = await nodeRedRounds(load, bigLists, n, 'ingest load', 4000, 8000);
+      add([
+        {
+          name: 'vs Node-RED: values stored per second on the ingest load (highest loss-free rate)',
+          value: Math.round(big.hubRate),
+          unit: 'values/s',
+          baseline: Math.round(big.nrRate),
+        },
+        {
+          name: 'vs Node-RED: CPU per stored value on the ingest load',
+          value: round(big.hubUs),
+          unit: 'µs/value',
+          baseline: round(big.nrUs),
+          ratio: round(big.hubUs / big.nrUs),
+        },
+      ]);
+    } finally {
+      await load.stop();
+      shared = undefined;
+    }
+    const eq = await nodeRedRounds(small, smallLists, n, 'equal load', 2000, 10_000);
     add([
       {
         name: `vs Node-RED: CPU per stored value, both storing every value (${Math.round(eq.nrRate)} values/s)`,
@@ -205,9 +228,13 @@ await section('nodered', async () => {
       );
     }
   } finally {
-    await small.stop();
+    await load.stop();
+    shared = undefined;
+    await small?.stop();
   }
-  log(`  nodered section: ${Math.round((Date.now() - t) / 1000)} s`);
+  log(
+    `  nodered section: ${secs(Date.now() - t)}${tLoad > 1000 ? ` (${secs(tLoad)} of it starting the ingest load)` : ''}`,
+  );
 });
 await shared?.stop();
 
@@ -304,6 +331,10 @@ process.stdout.write(`${line(head)}\n${line(widths.map((w) => '-'.repeat(w)))}\n
 for (const n of notes) process.stdout.write(`note: ${n}\n`);
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 rmSync(dir, { recursive: true, force: true });
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
 
 function round(x: number): number {
   return Math.round(x * 100) / 100;
