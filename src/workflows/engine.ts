@@ -245,6 +245,13 @@ export class Workflows {
   /** Pipeline listener: tag and state triggers. Never blocks; unknown keys refresh the tag index. */
   onBatch(batch: SampleBatch): void {
     if (this.stopped) return;
+    // Values drive only enabled tag and state triggers; without one the batch is not looked at.
+    let valueRules = false;
+    for (const rt of this.runtimes.values()) {
+      const k = rt.rule.trigger.kind;
+      if (rt.rule.enabled && (k === 'tag' || k === 'state')) valueRules = true;
+    }
+    if (!valueRules) return;
     let unknown = false;
     for (let i = 0; i < batch.length; i++) {
       const key = batch.tagKey[i]!;

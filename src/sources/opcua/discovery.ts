@@ -106,6 +106,9 @@ export function resolveConfiguredNodeId(text: string, namespaceArray: readonly s
   return resolveNodeId(text.trim());
 }
 
+/** Variables described per round of attribute reads and property browses during discovery. */
+const DESCRIBE_PART = 5000;
+
 const looksLikeNodeId = (s: string) => /^(nsu=[^;]+;|ns=\d+;)?[isgb]=/.test(s);
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -227,40 +230,44 @@ export async function discover(
     let frontier: { nodeId: NodeId; relPath: string[] }[] = [{ nodeId: rootId, relPath: [] }];
     const visited = new Set<string>([rootId.toString()]);
     for (let depth = 1; depth <= rule.maxDepth && frontier.length > 0; depth++) {
-      const results = await browseMany(
-        session,
-        frontier.map((f) => f.nodeId),
-        {
-          batchSize: config.browseBatchSize,
-          referenceTypeId: 'HierarchicalReferences',
-          nodeClassMask: NodeClassMask.Object | NodeClassMask.Variable,
-        },
-      );
       browsedNodes += frontier.length;
       const next: typeof frontier = [];
-      results.forEach((refs, i) => {
-        const parent = frontier[i] as (typeof frontier)[number];
-        for (const r of refs) {
-          if (r.referenceTypeId.toString() === HAS_PROPERTY) continue; // properties describe, they are not tags
-          const id = r.nodeId as unknown as NodeId;
-          const key = id.toString();
-          if (visited.has(key)) continue;
-          visited.add(key);
-          const relPath = [...parent.relPath, r.browseName.name ?? key];
-          if (r.nodeClass === NodeClass.Object) {
-            next.push({ nodeId: id, relPath });
-          } else if (r.nodeClass === NodeClass.Variable) {
-            candidates.push({
-              nodeId: id,
-              relPath,
-              displayName: r.displayName.text ?? r.browseName.name ?? key,
-              typeDefinition: r.typeDefinition.toString(),
-              rule,
-              rootPath,
-            });
+      // in parts, so that the ReferenceDescriptions of one part only are held at a time
+      for (let from = 0; from < frontier.length; from += DESCRIBE_PART) {
+        const level = frontier.slice(from, from + DESCRIBE_PART);
+        const results = await browseMany(
+          session,
+          level.map((f) => f.nodeId),
+          {
+            batchSize: config.browseBatchSize,
+            referenceTypeId: 'HierarchicalReferences',
+            nodeClassMask: NodeClassMask.Object | NodeClassMask.Variable,
+          },
+        );
+        results.forEach((refs, i) => {
+          const parent = level[i] as (typeof frontier)[number];
+          for (const r of refs) {
+            if (r.referenceTypeId.toString() === HAS_PROPERTY) continue; // properties describe, they are not tags
+            const id = r.nodeId as unknown as NodeId;
+            const key = id.toString();
+            if (visited.has(key)) continue;
+            visited.add(key);
+            const relPath = [...parent.relPath, r.browseName.name ?? key];
+            if (r.nodeClass === NodeClass.Object) {
+              next.push({ nodeId: id, relPath });
+            } else if (r.nodeClass === NodeClass.Variable) {
+              candidates.push({
+                nodeId: id,
+                relPath,
+                displayName: r.displayName.text ?? r.browseName.name ?? key,
+                typeDefinition: r.typeDefinition.toString(),
+                rule,
+                rootPath,
+              });
+            }
           }
-        }
-      });
+        });
+      }
       frontier = next;
     }
   }
@@ -334,78 +341,87 @@ export async function discover(
     });
   }
 
-  const attrs = await readMany(
-    session,
-    all.flatMap((a) => [
-      { nodeId: a.nodeId, attributeId: AttributeIds.DisplayName },
-      { nodeId: a.nodeId, attributeId: AttributeIds.Description },
-      { nodeId: a.nodeId, attributeId: AttributeIds.DataType },
-    ]),
-    config.browseBatchSize,
-  );
-  const props = await browseMany(
-    session,
-    all.map((a) => a.nodeId),
-    { batchSize: config.browseBatchSize, referenceTypeId: 'HasProperty', nodeClassMask: NodeClassMask.Variable },
-  );
-  const propReads: { index: number; kind: 'unit' | 'range'; nodeId: NodeId }[] = [];
-  props.forEach((refs, index) => {
-    for (const r of refs) {
-      const n = r.browseName.name;
-      if (n === 'EngineeringUnits') propReads.push({ index, kind: 'unit', nodeId: r.nodeId as unknown as NodeId });
-      if (n === 'EURange') propReads.push({ index, kind: 'range', nodeId: r.nodeId as unknown as NodeId });
-    }
-  });
-  const propValues = await readMany(
-    session,
-    propReads.map((p) => ({ nodeId: p.nodeId, attributeId: AttributeIds.Value })),
-    config.browseBatchSize,
-  );
-  const units: (string | undefined)[] = [];
-  const ranges: ({ low: number; high: number } | undefined)[] = [];
-  propReads.forEach((p, i) => {
-    const v = propValues[i]?.value?.value as
-      | { displayName?: { text?: string }; low?: number; high?: number }
-      | null
-      | undefined;
-    if (!v) return;
-    if (p.kind === 'unit' && v.displayName?.text) units[p.index] = v.displayName.text;
-    if (p.kind === 'range' && typeof v.low === 'number' && typeof v.high === 'number')
-      ranges[p.index] = { low: v.low, high: v.high };
-  });
-
+  // Attributes and properties in parts: the reads and browses of 100k variables at once held
+  // ≈ 0.5 GB of DataValues and ReferenceDescriptions until the end of discovery.
   const tags: DiscoveredTag[] = [];
-  all.forEach((a, i) => {
-    const dn = attrs[i * 3] as DataValue;
-    const desc = attrs[i * 3 + 1] as DataValue;
-    const dt = attrs[i * 3 + 2] as DataValue;
-    const nsu = toNsuString(a.nodeId, ns);
-    if (dt.statusCode.value !== StatusCodes.Good.value) {
-      // the node does not exist or is no Variable: report it, keep going with the others
-      rejected.push({ tag: a.id, nodeId: a.configured ?? nsu, reason: `cannot read DataType: ${dt.statusCode.name}` });
-      return;
-    }
-    const description = (desc.value?.value as { text?: string } | null)?.text ?? undefined;
-    const unit = units[i];
-    const euRange = ranges[i];
-    const def: TagDefinition = {
-      id: a.id,
-      assetPath: a.assetPath,
-      name: (dn.value?.value as { text?: string } | null)?.text || a.fallbackName,
-      dataType: mapDataType(dt.value?.value as NodeId | undefined),
-      lineage: {
-        source: config.name,
-        endpoint: config.endpoint,
-        nodeId: nsu,
-        ...(a.browsePath !== undefined ? { browsePath: a.browsePath } : {}),
-      },
-      ...(description ? { description } : {}),
-      ...(unit !== undefined ? { unit } : {}),
-      ...(euRange !== undefined ? { euRange } : {}),
-      ...(a.retentionClass !== undefined ? { retentionClass: a.retentionClass } : {}),
-    };
-    tags.push({ def, nodeId: a.nodeId, params: a.params });
-  });
+  for (let from = 0; from < all.length; from += DESCRIBE_PART) {
+    const part = all.slice(from, from + DESCRIBE_PART);
+    const attrs = await readMany(
+      session,
+      part.flatMap((a) => [
+        { nodeId: a.nodeId, attributeId: AttributeIds.DisplayName },
+        { nodeId: a.nodeId, attributeId: AttributeIds.Description },
+        { nodeId: a.nodeId, attributeId: AttributeIds.DataType },
+      ]),
+      config.browseBatchSize,
+    );
+    const props = await browseMany(
+      session,
+      part.map((a) => a.nodeId),
+      { batchSize: config.browseBatchSize, referenceTypeId: 'HasProperty', nodeClassMask: NodeClassMask.Variable },
+    );
+    const propReads: { index: number; kind: 'unit' | 'range'; nodeId: NodeId }[] = [];
+    props.forEach((refs, index) => {
+      for (const r of refs) {
+        const n = r.browseName.name;
+        if (n === 'EngineeringUnits') propReads.push({ index, kind: 'unit', nodeId: r.nodeId as unknown as NodeId });
+        if (n === 'EURange') propReads.push({ index, kind: 'range', nodeId: r.nodeId as unknown as NodeId });
+      }
+    });
+    const propValues = await readMany(
+      session,
+      propReads.map((p) => ({ nodeId: p.nodeId, attributeId: AttributeIds.Value })),
+      config.browseBatchSize,
+    );
+    const units: (string | undefined)[] = [];
+    const ranges: ({ low: number; high: number } | undefined)[] = [];
+    propReads.forEach((p, i) => {
+      const v = propValues[i]?.value?.value as
+        | { displayName?: { text?: string }; low?: number; high?: number }
+        | null
+        | undefined;
+      if (!v) return;
+      if (p.kind === 'unit' && v.displayName?.text) units[p.index] = v.displayName.text;
+      if (p.kind === 'range' && typeof v.low === 'number' && typeof v.high === 'number')
+        ranges[p.index] = { low: v.low, high: v.high };
+    });
+
+    part.forEach((a, i) => {
+      const dn = attrs[i * 3] as DataValue;
+      const desc = attrs[i * 3 + 1] as DataValue;
+      const dt = attrs[i * 3 + 2] as DataValue;
+      const nsu = toNsuString(a.nodeId, ns);
+      if (dt.statusCode.value !== StatusCodes.Good.value) {
+        // the node does not exist or is no Variable: report it, keep going with the others
+        rejected.push({
+          tag: a.id,
+          nodeId: a.configured ?? nsu,
+          reason: `cannot read DataType: ${dt.statusCode.name}`,
+        });
+        return;
+      }
+      const description = (desc.value?.value as { text?: string } | null)?.text ?? undefined;
+      const unit = units[i];
+      const euRange = ranges[i];
+      const def: TagDefinition = {
+        id: a.id,
+        assetPath: a.assetPath,
+        name: (dn.value?.value as { text?: string } | null)?.text || a.fallbackName,
+        dataType: mapDataType(dt.value?.value as NodeId | undefined),
+        lineage: {
+          source: config.name,
+          endpoint: config.endpoint,
+          nodeId: nsu,
+          ...(a.browsePath !== undefined ? { browsePath: a.browsePath } : {}),
+        },
+        ...(description ? { description } : {}),
+        ...(unit !== undefined ? { unit } : {}),
+        ...(euRange !== undefined ? { euRange } : {}),
+        ...(a.retentionClass !== undefined ? { retentionClass: a.retentionClass } : {}),
+      };
+      tags.push({ def, nodeId: a.nodeId, params: a.params });
+    });
+  }
   log.debug({ tags: tags.length, rejected: rejected.length, browsedNodes }, 'discovery done');
   return { tags, rejected, browsedNodes };
 }
