@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import { loadConfigFile, validateConfig } from '../../config/index.js';
 import type { GotthardConfig } from '../../config/schema.js';
@@ -15,6 +16,7 @@ export function registerStart(program: Command): void {
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace')
     .option('--speed <factor>', 'demo plant time acceleration, e.g. 60 (one simulated hour per minute)')
     .action(async (opts: StartOptions) => {
+      heapGrowing(process.env.GOTTHARD_HEAP_GROWING_PERCENT);
       let config: Readonly<GotthardConfig>;
       const env = { ...process.env };
       if (opts.port !== undefined) env.GOTTHARD_HTTP_PORT = opts.port;
@@ -82,4 +84,18 @@ function demoSpeed(s: string | undefined): number | undefined {
   const n = Number(s);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`--speed ${s}: give a positive number, e.g. 60`);
   return n;
+}
+
+/**
+ * V8 lets the heap grow to up to 4× what survived the last full collection before it collects again;
+ * after connecting to 100k tags (≈ 185 MB live) the hub's RSS stayed near 1.1 GB for a minute. The
+ * hub caps the growth at 1.5× (GOTTHARD_HEAP_GROWING_PERCENT, default 50; 0 = V8's own heuristics):
+ * RSS ≈ 0.5 GB at 100k tags, for more frequent full collections (see docs/benchmarks.md).
+ */
+function heapGrowing(env: string | undefined): void {
+  const percent = env === undefined || env === '' ? 50 : Number(env);
+  if (!Number.isInteger(percent) || percent < 0 || percent > 1000) {
+    throw new Error(`GOTTHARD_HEAP_GROWING_PERCENT must be an integer from 0 to 1000, got "${env}"`);
+  }
+  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
 }
