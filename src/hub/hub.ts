@@ -43,6 +43,11 @@ export interface HubOptions {
   stopTimeoutMs?: number;
   /** Folder of the built dashboard served at `/` (default `dist/web`); `false` serves none. */
   webRoot?: string | false;
+  /**
+   * Start of the demo plant's simulated clock (epoch ms; default now). The plant's shift breaks
+   * follow this clock, so tests that need machines producing pin it outside a break.
+   */
+  demoSimStart?: number;
 }
 
 const RETENTION_EVERY_MS = 15 * 60_000;
@@ -179,6 +184,7 @@ export class Hub implements HubView {
         seed: c.demo.seed,
         speed: c.demo.speed,
         machines: c.demo.machines,
+        ...(this.opts.demoSimStart !== undefined ? { simStart: this.opts.demoSimStart } : {}),
         pkiDir: join(c.dataDir, 'demo-plant', 'pki'),
         logger: this.log.child({ component: 'demo-plant' }),
       });

@@ -56,7 +56,11 @@ describe('KPI and health pages in a real browser', {
       },
       { env: {} },
     );
-    hub = new Hub(config, { logger: log, demo: true, webRoot });
+    // The plant's shift breaks follow its simulated clock: started at 07:00 UTC (a shift began at 06:00,
+    // the first break is at 08:00) its machines produce for the whole test whatever the time of day.
+    const today = new Date();
+    const demoSimStart = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 7);
+    hub = new Hub(config, { logger: log, demo: true, webRoot, demoSimStart });
     await hub.start();
     base = hub.address as string;
     // A broken tool on CNC1: an unplanned stop (failure) to give a reason to.
