@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ByteReader, ByteWriter } from './bytes.js';
-import { type Columns, isGood } from './columns.js';
+import { type Columns, emptyColumns, isGood } from './columns.js';
 
 /**
  * The chunk body: one tag's rows over a time span, compressed column by column.
@@ -390,14 +390,7 @@ export function decodeChunk(body: Uint8Array): Columns {
   const r = container === CONTAINER_DEFLATE ? new ByteReader(inflateRawSync(body.subarray(2))) : head;
   const flags = r.u8();
   const n = r.uvar();
-  const out: Columns = {
-    n,
-    ts: new Float64Array(n),
-    serverTs: new Float64Array(n),
-    value: new Float64Array(n),
-    status: new Uint32Array(n),
-    text: undefined,
-  };
+  const out = emptyColumns(n);
   if (flags & TS_RAW) {
     for (let i = 0; i < n; i++) out.ts[i] = r.f64();
   } else {

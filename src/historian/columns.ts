@@ -13,6 +13,18 @@ export interface Columns {
   text: Map<number, string> | undefined;
 }
 
+/** Columns for `n` rows, zero-filled, no text values. */
+export function emptyColumns(n: number): Columns {
+  return {
+    n,
+    ts: new Float64Array(n),
+    serverTs: new Float64Array(n),
+    value: new Float64Array(n),
+    status: new Uint32Array(n),
+    text: undefined,
+  };
+}
+
 /** OPC UA Part 4, 7.39: the top two bits of a StatusCode are its severity; 00 = Good. */
 export function isGood(status: number): boolean {
   return status >>> 30 === 0;
@@ -103,14 +115,7 @@ export class RowArena {
   /** The slot's rows in time order (stable for equal timestamps), copied into new columns. */
   columns(slot: number): Columns {
     const n = this.count[slot] as number;
-    const out: Columns = {
-      n,
-      ts: new Float64Array(n),
-      serverTs: new Float64Array(n),
-      value: new Float64Array(n),
-      status: new Uint32Array(n),
-      text: undefined,
-    };
+    const out = emptyColumns(n);
     const text = this.text;
     let j = this.head[slot] as number;
     for (let k = 0; k < n; k++) {
@@ -165,14 +170,7 @@ export function sortColumns(c: Columns): Columns {
 
 function permute(c: Columns, order: Uint32Array): Columns {
   const n = order.length;
-  const out: Columns = {
-    n,
-    ts: new Float64Array(n),
-    serverTs: new Float64Array(n),
-    value: new Float64Array(n),
-    status: new Uint32Array(n),
-    text: undefined,
-  };
+  const out = emptyColumns(n);
   for (let i = 0; i < n; i++) {
     const j = order[i] as number;
     out.ts[i] = c.ts[j] as number;
