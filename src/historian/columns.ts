@@ -154,7 +154,8 @@ export class RowArena {
   }
 }
 
-function grown<T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(dst: T, src: T): T {
+/** `src` copied into the start of `dst` (a larger array of the same kind), for growing columns. */
+export function grown<T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(dst: T, src: T): T {
   dst.set(src);
   return dst;
 }

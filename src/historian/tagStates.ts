@@ -1,3 +1,5 @@
+import { grown } from './columns.js';
+
 /**
  * What the historian holds in memory per tag key, as columns indexed by a dense tag index (handed
  * out in order of first sight): the newest stored value and the tag's slots in the open and the
@@ -106,9 +108,4 @@ export class TagStates {
     this.open = grown(new Int32Array(c), this.open);
     this.sealing = grown(new Int32Array(c), this.sealing);
   }
-}
-
-function grown<T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(dst: T, src: T): T {
-  dst.set(src);
-  return dst;
 }
