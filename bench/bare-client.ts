@@ -21,6 +21,12 @@ import {
   TimestampsToReturn,
 } from 'node-opcua';
 
+/**
+ * Queue per monitored item, the same for the hub (bench/load.ts): two publishing intervals of a value
+ * every 100 ms, so a publish answered late by a busy plant does not overflow the queue.
+ */
+export const QUEUE_SIZE = 20;
+
 const HAS_PROPERTY = resolveNodeId('HasProperty').toString();
 
 /** Every variable below Objects/DemoPlant except properties (EURange, EngineeringUnits…), like the hub's browse rule. */
@@ -79,6 +85,18 @@ async function main(): Promise<void> {
   await cm.initialize();
   let count = 0;
   const all: string[] = [];
+  const open: { client: OPCUAClient; session: ClientSession }[] = [];
+  // Closed cleanly on SIGTERM: a killed client leaves its session and subscription in the plant until
+  // they time out (60 s), and the plant keeps queueing every value for them while the next side of
+  // the comparison is measured.
+  process.once('SIGTERM', () => {
+    Promise.all(
+      open.map(async ({ client, session }) => {
+        await session.close(true).catch(() => undefined);
+        await client.disconnect().catch(() => undefined);
+      }),
+    ).finally(() => process.exit(0));
+  });
   for (const endpoint of endpoints) {
     const client = OPCUAClient.create({
       applicationName: 'bench-bare-client',
@@ -91,6 +109,7 @@ async function main(): Promise<void> {
     });
     await client.connect(endpoint);
     const session = await client.createSession();
+    open.push({ client, session });
     const nodes = await discoverVariables(session);
     all.push(...nodes);
     if (list) continue;
@@ -112,7 +131,7 @@ async function main(): Promise<void> {
     for (let o = 0; o < nodes.length; o += 10_000) {
       await sub.monitorItems(
         nodes.slice(o, o + 10_000).map((nodeId) => ({ nodeId, attributeId: 13 })),
-        { samplingInterval: sampling, queueSize: 10, discardOldest: true },
+        { samplingInterval: sampling, queueSize: QUEUE_SIZE, discardOldest: true },
         TimestampsToReturn.Both,
       );
     }

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { openPki } from '../src/pki/index.js';
+import { QUEUE_SIZE } from './bare-client.js';
 import { cpuMs, sleep } from './proc.js';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
@@ -168,7 +169,12 @@ export interface HealthReply {
 }
 
 /** Starts `gotthard start --config …` as a child process collecting from the load. */
-export async function startHub(dir: string, load: Load, extraArgs: string[] = []): Promise<HubRun> {
+export async function startHub(
+  dir: string,
+  load: Load,
+  extraArgs: string[] = [],
+  overrides: Record<string, unknown> = {},
+): Promise<HubRun> {
   const dataDir = join(dir, `hub-${Date.now()}`);
   mkdirSync(dataDir, { recursive: true });
   const pki = await openPki({
@@ -195,8 +201,9 @@ export async function startHub(dir: string, load: Load, extraArgs: string[] = []
       browse: [{ root: '/Objects/DemoPlant', levels: ['area', 'line', 'machine'], variableTypes: 'all' }],
       // exception-based (samplingInterval 0): the server reports each setValueFromSource instead of
       // sampling every item on a timer, which costs the server far more CPU than the changes themselves
-      subscription: { publishingIntervalMs: 1000, samplingIntervalMs: 0, queueSize: 10 },
+      subscription: { publishingIntervalMs: 1000, samplingIntervalMs: 0, queueSize: QUEUE_SIZE },
     })),
+    ...overrides,
   };
   const file = join(dataDir, 'gotthard.yaml');
   writeFileSync(file, JSON.stringify(config, null, 2));

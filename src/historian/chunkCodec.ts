@@ -39,6 +39,14 @@ const MAX_DECIMALS = 6;
 
 export type ChunkCompression = 'none' | 'deflate';
 
+/**
+ * Smaller chunk bodies stay plain even with `deflate`: one zlib call costs ≈ 10 µs whatever the
+ * size, which on a chunk of ≈ 30 values (100k tags sealed every 1M values) was ≈ 1 µs per value,
+ * more than a third of the hub's ingest cost, to save ≈ 0.3 B per value. From ≈ 100 values up the
+ * saving is ≈ 1 B per value (≈ 45 %) at ≈ 0.15 µs per value.
+ */
+export const DEFLATE_MIN_BYTES = 256;
+
 export interface ChunkSummary {
   tStart: number;
   tEnd: number;
@@ -263,8 +271,15 @@ export function encodeChunk(
 
   w.buf[flagsAt] = flags;
   const plain = w.finish();
-  if (compression === 'deflate' && plain.length > 64) {
-    const packed = deflateRawSync(plain.subarray(2), { level: 1 });
+  if (compression === 'deflate' && plain.length >= DEFLATE_MIN_BYTES) {
+    const body = plain.subarray(2);
+    // The output buffer and the window sized to the body: zlib's defaults (16 KB out, 32 KB window)
+    // cost more to allocate than a chunk takes to compress. Any window decodes with the default one.
+    const packed = deflateRawSync(body, {
+      level: 1,
+      chunkSize: body.length + 64,
+      windowBits: Math.min(15, Math.max(9, Math.ceil(Math.log2(body.length)))),
+    });
     if (packed.length + 2 < plain.length) {
       const out = new Uint8Array(packed.length + 2);
       out[0] = CHUNK_FORMAT;

@@ -112,10 +112,14 @@ export class RowArena {
     return this.count[slot] as number;
   }
 
-  /** The slot's rows in time order (stable for equal timestamps), copied into new columns. */
-  columns(slot: number): Columns {
+  /**
+   * The slot's rows in time order (stable for equal timestamps), copied into new columns, or into
+   * `into` (grown when too small; its arrays may then be longer than `n`) to spare the allocations
+   * when the caller is done with the previous slot's columns.
+   */
+  columns(slot: number, into?: Columns): Columns {
     const n = this.count[slot] as number;
-    const out = emptyColumns(n);
+    const out = into === undefined ? emptyColumns(n) : reuse(into, n);
     const text = this.text;
     let j = this.head[slot] as number;
     for (let k = 0; k < n; k++) {
@@ -152,6 +156,20 @@ export class RowArena {
     this.count = grown(new Int32Array(c), this.count);
     this.unsorted = grown(new Uint8Array(c), this.unsorted);
   }
+}
+
+/** `c` emptied for `n` rows: its arrays kept when long enough, else replaced by larger ones. */
+function reuse(c: Columns, n: number): Columns {
+  if (c.ts.length < n) {
+    const cap = Math.max(n, c.ts.length * 2);
+    c.ts = new Float64Array(cap);
+    c.serverTs = new Float64Array(cap);
+    c.value = new Float64Array(cap);
+    c.status = new Uint32Array(cap);
+  }
+  c.n = n;
+  c.text = undefined;
+  return c;
 }
 
 /** `src` copied into the start of `dst` (a larger array of the same kind), for growing columns. */

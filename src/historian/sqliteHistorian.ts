@@ -8,7 +8,7 @@ import type { TagDefinition, TagRecord } from '../model/tag.js';
 import type { HubEvent } from '../pipeline/types.js';
 import { BucketAccumulator } from './buckets.js';
 import { type ChunkSummary, decodeChunk, encodeChunk, summarize } from './chunkCodec.js';
-import { type Columns, lowerBound, mergeColumns, RowArena } from './columns.js';
+import { type Columns, emptyColumns, lowerBound, mergeColumns, RowArena } from './columns.js';
 import { type SqliteHistorianConfig, type SqliteHistorianOptions, sqliteHistorianOptionsSchema } from './options.js';
 import { validatedRetention } from './retention.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
@@ -120,6 +120,8 @@ export class SqliteHistorian implements Historian {
   private pendingValues = 0;
   private pendingEvents: HubEvent[] = [];
   private openGen: OpenGeneration = { gen: 1, rows: new RowArena(), startedAt: Date.now() };
+  /** Reused by the sealer for each tag's rows of the sealing generation. */
+  private readonly sealScratch: Columns = emptyColumns(1024);
   private sealing: SealingGeneration | undefined;
   private retention: RetentionRule[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -474,7 +476,13 @@ export class SqliteHistorian implements Historian {
       tags.open[t] = -1;
     }
     this.sealing = { gen: g.gen, rows: g.rows, index: 0, offset: 0, current: undefined, startedAt: Date.now() };
-    this.openGen = { gen: g.gen + 1, rows: new RowArena(), startedAt: Date.now() };
+    // Sized like the generation it follows: growing from 1024 rows by doubling copied ≈ 2× every row
+    // of every generation again.
+    this.openGen = {
+      gen: g.gen + 1,
+      rows: new RowArena(Math.ceil(g.rows.rows * 1.05), Math.ceil(g.rows.slots * 1.05)),
+      startedAt: Date.now(),
+    };
     this.log.debug({ gen: g.gen, values: g.rows.rows, tags: g.rows.slots }, 'sealing generation');
     setImmediate(() => this.sealStep());
   }
@@ -502,14 +510,17 @@ export class SqliteHistorian implements Historian {
   /** Returns true when the generation is complete. */
   private sealSlice(db: Db, s: SealingGeneration): boolean {
     const chunks: { key: number; sum: ChunkSummary; body: Uint8Array }[] = [];
-    const latest: { key: number; c: Columns }[] = [];
+    const latest: { key: number; ts: number; serverTs: number; value: number; status: number; text: string | null }[] =
+      [];
+    const scratch = this.sealScratch;
     let budget = this.cfg.sealSliceValues;
     let index = s.index;
     let offset = s.offset;
     let current = s.current;
     while (index < s.rows.slots && budget > 0) {
       const key = this.tags.key[s.rows.owner[index] as number] as number;
-      const c = current ?? s.rows.columns(index);
+      // Copied into the sealer's scratch columns: encoded at once, nothing keeps them but `current`.
+      const c = current ?? s.rows.columns(index, scratch);
       current = c;
       // Even chunk sizes: 1025 values become 513 + 512, not 1024 + 1.
       const pieces = Math.ceil(c.n / this.cfg.chunkMaxValues);
@@ -525,7 +536,15 @@ export class SqliteHistorian implements Historian {
         offset = end;
       }
       if (offset >= c.n) {
-        latest.push({ key, c });
+        const i = c.n - 1;
+        latest.push({
+          key,
+          ts: c.ts[i] as number,
+          serverTs: c.serverTs[i] as number,
+          value: c.value[i] as number,
+          status: c.status[i] as number,
+          text: c.text?.get(i) ?? null,
+        });
         index++;
         offset = 0;
         current = undefined;
@@ -555,10 +574,8 @@ export class SqliteHistorian implements Historian {
           body,
         );
       }
-      for (const { key, c } of latest) {
-        const i = c.n - 1;
-        const v = c.value[i] as number;
-        this.st.upsertLatest.run(key, c.ts[i], c.serverTs[i], nullIfNaN(v), c.status[i], c.text?.get(i) ?? null);
+      for (const l of latest) {
+        this.st.upsertLatest.run(l.key, l.ts, l.serverTs, nullIfNaN(l.value), l.status, l.text);
       }
       if (done) {
         this.st.deleteWalUpTo.run(s.gen);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ByteReader, ByteWriter } from '../../src/historian/bytes.js';
-import { decodeChunk, encodeChunk, summarize } from '../../src/historian/chunkCodec.js';
+import { DEFLATE_MIN_BYTES, decodeChunk, encodeChunk, summarize } from '../../src/historian/chunkCodec.js';
 import type { Columns } from '../../src/historian/columns.js';
 import { decodeWal, encodeWal } from '../../src/historian/walCodec.js';
 import { SampleBatch } from '../../src/model/sample.js';
@@ -122,6 +122,21 @@ describe('chunk codec', () => {
     const body = encodeChunk(c, 0, n);
     assert.ok(body.length / n < 2, `bytes/value ${body.length / n}`);
     assertSame(c, decodeChunk(body), 0, n, 'decimal');
+  });
+
+  it('deflates only bodies of DEFLATE_MIN_BYTES or more: a zlib call costs more than a small chunk saves', () => {
+    for (const n of [8, 30, 600]) {
+      const c = series(11, n, 'decimal');
+      const plain = encodeChunk(c, 0, n, 'none');
+      const body = encodeChunk(c, 0, n, 'deflate');
+      assert.equal(
+        body[1],
+        plain.length >= DEFLATE_MIN_BYTES ? 1 : 0,
+        `container of ${n} rows (${plain.length} B plain)`,
+      );
+      assertSame(c, decodeChunk(body), 0, n, `n ${n}`);
+    }
+    assert.ok(encodeChunk(series(11, 600, 'decimal'), 0, 600, 'none').length >= DEFLATE_MIN_BYTES);
   });
 
   it('summarises only good numeric values', () => {

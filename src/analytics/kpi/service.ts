@@ -543,16 +543,25 @@ export class KpiService {
     const closedBefore = this.closedBefore();
     const from = this.now() - this.cfg.backfill;
     let n = 0;
+    // The closed periods of a kind are the same for every machine of a time zone: worked out once per
+    // roll-up, not per machine (time-zone arithmetic for 2000 machines was ≈ 7 % of a busy hub's CPU).
+    const closed = new Map<string, PeriodDef[]>();
     try {
       for (const m of await this.machines()) {
         for (const kind of ['hour', 'shift', 'day'] as const) {
           if (this.stopped) return;
+          const ck = `${kind} ${m.timezone}`;
+          let all = closed.get(ck);
+          if (all === undefined) {
+            all = this.periodDefs(kind, m.timezone, from, closedBefore).filter(
+              (p) => p.start >= from && p.end <= closedBefore,
+            );
+            closed.set(ck, all);
+          }
           // Only the closed periods not stored yet are computed: reading back (and parsing) every
           // stored period of every machine each minute cost more than the ingest itself at 2000 machines.
           const stored = this.store.periodBounds(m.asset, kind, from, closedBefore);
-          const defs = this.periodDefs(kind, m.timezone, from, closedBefore).filter(
-            (p) => p.start >= from && p.end <= closedBefore && !stored.has(`${p.start}:${p.end}`),
-          );
+          const defs = all.filter((p) => !stored.has(`${p.start}:${p.end}`));
           n += (await this.periodsFor(m, kind, defs)).length;
         }
         if (this.stopped) return;
