@@ -17,12 +17,29 @@ import { toSegment } from '../../model/tag.js';
 import { effectiveSubscription, type OpcuaSourceConfig, type SubscriptionParams } from './config.js';
 import { PathFilter } from './glob.js';
 
-/** A variable to monitor, with its tag definition and the subscription parameters that apply. */
+/**
+ * A variable to monitor, with its tag definition and the subscription parameters that apply. Its
+ * NodeId is `def.lineage.nodeId` (`nsu=` form), resolved against the server's NamespaceArray when
+ * the monitored items are created: a NodeId object per tag cost ≈ 120 bytes at 100k tags, and a
+ * restarted server may have renumbered its namespaces anyway.
+ */
 export interface DiscoveredTag {
   def: TagDefinition;
-  /** NodeId resolved against the server's current NamespaceArray. */
-  nodeId: NodeId;
   params: SubscriptionParams;
+}
+
+/**
+ * One instance per distinct text: 100k tags of a few hundred machine types repeat the same names,
+ * descriptions, units and asset paths, and every read or join makes a new string of its own.
+ */
+class StringPool {
+  private readonly pool = new Map<string, string>();
+  get(s: string): string {
+    const have = this.pool.get(s);
+    if (have !== undefined) return have;
+    this.pool.set(s, s);
+    return s;
+  }
 }
 
 export interface RejectedTag {
@@ -92,7 +109,9 @@ export function toNsuString(nodeId: NodeId, namespaceArray: readonly string[]): 
   if (nodeId.namespace === 0) return s;
   const uri = namespaceArray[nodeId.namespace];
   if (uri === undefined) return s;
-  return `nsu=${uri};${s.replace(/^ns=\d+;/, '')}`;
+  // joined, not a template: a template makes a rope (a cons string) that V8 keeps beside its flat
+  // copy once the string is hashed, ≈ 32 bytes per tag and string
+  return ['nsu=', uri, ';', s.replace(/^ns=\d+;/, '')].join('');
 }
 
 /** Resolves `nsu=...;`, `ns=N;` or plain NodeId strings against the NamespaceArray. */
@@ -293,6 +312,7 @@ export async function discover(
   });
 
   // Attributes and properties of every selected variable, in batches.
+  const pool = new StringPool();
   const all: {
     nodeId: NodeId;
     id: string;
@@ -308,8 +328,8 @@ export async function discover(
     const levels = e.node.assetLevels ?? segs.length - 1;
     all.push({
       nodeId: e.nodeId,
-      id: `${config.assetPrefix}/${e.node.tag}`,
-      assetPath: [config.assetPrefix, ...segs.slice(0, levels)].join('/'),
+      id: [config.assetPrefix, e.node.tag].join('/'),
+      assetPath: pool.get([config.assetPrefix, ...segs.slice(0, levels)].join('/')),
       fallbackName: segs[segs.length - 1] as string,
       params: effectiveSubscription(config.subscription, e.node.subscription),
       configured: e.node.nodeId,
@@ -319,7 +339,7 @@ export async function discover(
   const seenIds = new Set(all.map((a) => a.id));
   for (const c of selected) {
     const segs = c.relPath.map(toSegment);
-    const id = `${config.assetPrefix}/${segs.join('/')}`;
+    const id = [config.assetPrefix, ...segs].join('/');
     if (seenIds.has(id)) {
       rejected.push({
         tag: id,
@@ -333,9 +353,9 @@ export async function discover(
     all.push({
       nodeId: c.nodeId,
       id,
-      assetPath: [config.assetPrefix, ...segs.slice(0, levels)].join('/'),
+      assetPath: pool.get([config.assetPrefix, ...segs.slice(0, levels)].join('/')),
       fallbackName: c.displayName,
-      browsePath: `${c.rootPath}/${c.relPath.join('/')}`,
+      browsePath: [c.rootPath, ...c.relPath].join('/'),
       params: effectiveSubscription(config.subscription, c.rule.subscription),
       ...(c.rule.retentionClass !== undefined ? { retentionClass: c.rule.retentionClass } : {}),
     });
@@ -381,7 +401,7 @@ export async function discover(
         | null
         | undefined;
       if (!v) return;
-      if (p.kind === 'unit' && v.displayName?.text) units[p.index] = v.displayName.text;
+      if (p.kind === 'unit' && v.displayName?.text) units[p.index] = pool.get(v.displayName.text);
       if (p.kind === 'range' && typeof v.low === 'number' && typeof v.high === 'number')
         ranges[p.index] = { low: v.low, high: v.high };
     });
@@ -400,13 +420,14 @@ export async function discover(
         });
         return;
       }
-      const description = (desc.value?.value as { text?: string } | null)?.text ?? undefined;
+      const text = (desc.value?.value as { text?: string } | null)?.text;
+      const description = text ? pool.get(text) : undefined;
       const unit = units[i];
       const euRange = ranges[i];
       const def: TagDefinition = {
         id: a.id,
         assetPath: a.assetPath,
-        name: (dn.value?.value as { text?: string } | null)?.text || a.fallbackName,
+        name: pool.get((dn.value?.value as { text?: string } | null)?.text || a.fallbackName),
         dataType: mapDataType(dt.value?.value as NodeId | undefined),
         lineage: {
           source: config.name,
@@ -419,7 +440,7 @@ export async function discover(
         ...(euRange !== undefined ? { euRange } : {}),
         ...(a.retentionClass !== undefined ? { retentionClass: a.retentionClass } : {}),
       };
-      tags.push({ def, nodeId: a.nodeId, params: a.params });
+      tags.push({ def, params: a.params });
     });
   }
   log.debug({ tags: tags.length, rejected: rejected.length, browsedNodes }, 'discovery done');

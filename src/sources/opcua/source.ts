@@ -10,6 +10,7 @@ import {
   DeadbandType,
   MessageSecurityMode,
   MonitoringMode,
+  type NodeId,
   type NotificationMessage,
   OPCUAClient,
   SecurityPolicy,
@@ -23,7 +24,7 @@ import type { ConnectionState, Source, SourceContext, SourceHealth } from '../..
 import { describeCertificate, type HubPki } from '../../pki/index.js';
 import { type CommandOutcome, callMethod, type MachineCommandTarget, writeValue } from './commands.js';
 import type { OpcuaSourceConfig, SubscriptionParams } from './config.js';
-import { type DiscoveredTag, discover } from './discovery.js';
+import { type DiscoveredTag, discover, resolveConfiguredNodeId } from './discovery.js';
 import { BAD_NO_COMMUNICATION, makeNotificationHandler } from './values.js';
 
 export interface OpcuaSourceDeps {
@@ -391,10 +392,12 @@ class OpcuaSource implements Source, MachineCommandTarget {
   /** Creates the subscription's monitored items (all, or those whose client handle is not in `present`). */
   private async createItems(session: ClientSession, active: ActiveSubscription, present: Set<number> | undefined) {
     active.subscriptionId = active.subscription.subscriptionId;
+    const ns = await session.readNamespaceArray();
     for (const { indexes, params } of active.groups) {
       const missing = present ? indexes.filter((i) => !present.has(i + 1)) : indexes;
       for (let o = 0; o < missing.length; o += this.config.maxMonitoredItemsPerCall) {
-        await this.monitorChunk(session, active, missing.slice(o, o + this.config.maxMonitoredItemsPerCall), params);
+        const part = missing.slice(o, o + this.config.maxMonitoredItemsPerCall);
+        await this.monitorChunk(session, active, part, params, ns);
       }
     }
   }
@@ -440,10 +443,24 @@ class OpcuaSource implements Source, MachineCommandTarget {
   private async monitorChunk(
     session: ClientSession,
     active: ActiveSubscription,
-    indexes: number[],
+    wanted: number[],
     p: SubscriptionParams,
+    ns: readonly string[],
   ): Promise<void> {
     const tags = this.tags as DiscoveredTag[];
+    const indexes: number[] = [];
+    const nodeIds: NodeId[] = [];
+    for (const i of wanted) {
+      const tag = tags[i] as DiscoveredTag;
+      try {
+        nodeIds.push(resolveConfiguredNodeId(tag.def.lineage.nodeId, ns));
+        indexes.push(i);
+      } catch (err) {
+        active.keys[i + 1] = undefined as unknown as number;
+        this.rejectTag(tag.def.id, tag.def.lineage.nodeId, (err as Error).message);
+      }
+    }
+    if (indexes.length === 0) return;
     const filter =
       p.deadband.type === 'none'
         ? null
@@ -456,8 +473,8 @@ class OpcuaSource implements Source, MachineCommandTarget {
       new CreateMonitoredItemsRequest({
         subscriptionId: active.subscription.subscriptionId,
         timestampsToReturn: TimestampsToReturn.Both,
-        itemsToCreate: indexes.map((i) => ({
-          itemToMonitor: { nodeId: (tags[i] as DiscoveredTag).nodeId, attributeId: AttributeIds.Value },
+        itemsToCreate: indexes.map((i, j) => ({
+          itemToMonitor: { nodeId: nodeIds[j] as NodeId, attributeId: AttributeIds.Value },
           monitoringMode: MonitoringMode.Reporting,
           requestedParameters: {
             clientHandle: i + 1,
