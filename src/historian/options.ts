@@ -43,7 +43,7 @@ export const sqliteHistorianOptionsSchema = z.object({
     .enum(['none', 'deflate'])
     .default('deflate')
     .describe(
-      'Extra deflateRaw (level 1) pass over each chunk body: ≈3× smaller at ≈the same CPU (docs/historian.md).',
+      'Extra deflateRaw (level 1) pass over each chunk body of 256 bytes or more: ≈3× smaller at ≈the same CPU (docs/historian.md).',
     ),
   retentionSliceChunks: z.number().int().min(1).default(2000).describe('Chunks deleted per step by retention.'),
 });
