@@ -14,27 +14,7 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { createPostgresHistorian, type PostgresHistorian } from '../src/historian/postgres/index.js';
 import { SampleBatch } from '../src/model/sample.js';
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  ratio?: number;
-}
-
-const T0 = Date.UTC(2026, 0, 1);
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { analogBatches, type BenchResult, T0, timed, trendQuery, write1Hz } from './series.js';
 
 async function connectionString(): Promise<string> {
   const env = process.env.GOTTHARD_BENCH_PG;
@@ -52,32 +32,6 @@ async function connectionString(): Promise<string> {
     }
   }
   throw new Error('no PostgreSQL for the benchmark: set GOTTHARD_BENCH_PG');
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-/** 1 Hz analog tags, 0.1 resolution, a few ms jitter, batches of one publish each. */
-function analogBatches(tags: number, seconds: number, perBatch: number): SampleBatch[] {
-  const r = rng(1);
-  const level = Float64Array.from({ length: tags }, () => 20 + r() * 60);
-  const out: SampleBatch[] = [];
-  let b = new SampleBatch(perBatch);
-  for (let s = 0; s < seconds; s++) {
-    for (let k = 0; k < tags; k++) {
-      level[k] = (level[k] as number) + (r() - 0.5) * 0.4;
-      const ts = T0 + s * 1000 + Math.floor(r() * 4);
-      b.push(k + 1, ts, ts + 2, Math.round(((level[k] as number) + (r() - 0.5) * 0.6) * 10) / 10, 0);
-      if (b.length === perBatch) {
-        out.push(b);
-        b = new SampleBatch(perBatch);
-      }
-    }
-  }
-  if (b.length > 0) out.push(b);
-  return out;
 }
 
 async function ingest(h: PostgresHistorian, batches: SampleBatch[]): Promise<number> {
@@ -114,7 +68,7 @@ async function baseline(cs: string, schema: string, batches: SampleBatch[]): Pro
         ts.push(b.sourceTs[i] as number);
         st.push(b.serverTs[i] as number);
         v.push(b.value[i] as number);
-        s.push(b.status[i] as number);
+        s.push((b.status[i] as number) | 0); // a StatusCode is a UInt32, the column an int4, as in the historian
       }
     }
     await c.query(
@@ -147,7 +101,7 @@ export async function benchPostgresHistorian(opts: { scale?: number } = {}): Pro
   try {
     // 1. Batch insert: 2000 tags × 150 s (scaled), batches of 2000 values.
     const tags = Math.max(100, Math.round(2000 * scale));
-    const batches = analogBatches(tags, 150, 2000);
+    const batches = analogBatches(tags, 150, 2000, 1);
     let h = await open();
     const rate = await ingest(h, batches);
     await h.close();
@@ -160,70 +114,27 @@ export async function benchPostgresHistorian(opts: { scale?: number } = {}): Pro
     h.write(lb);
     await h.flush();
     const keys = Array.from({ length: 10_000 }, (_, i) => 100_001 + i);
-    const lat: number[] = [];
-    for (let i = 0; i < 9; i++) {
-      const t = performance.now();
+    const lat = await timed(9, async () => {
       const got = await h.latest(keys);
-      lat.push(performance.now() - t);
       if (got.length !== 10_000) throw new Error(`latest returned ${got.length} values`);
-    }
+    });
 
     // 3. 30 days of one 1 Hz tag, then the downsampled trend (1000 buckets of min/max/first/last).
     const n = Math.round(30 * 86_400 * scale);
-    const r = rng(11);
-    let level = 50;
-    let b = new SampleBatch(10_000);
-    const tw = performance.now();
-    for (let i = 0; i < n; i++) {
-      level += (r() - 0.5) * 0.4;
-      const ts = T0 + i * 1000;
-      b.push(1_000_000, ts, ts + 2, Math.round((level + (r() - 0.5) * 0.6) * 10) / 10, 0);
-      if (b.length === 10_000) {
-        h.write(b);
-        b = new SampleBatch(10_000);
-        if (i % 50_000 < 10_000) await h.flush();
-      }
-    }
-    h.write(b);
-    await h.flush();
-    const trendWriteRate = n / ((performance.now() - tw) / 1000);
-    const span = n * 1000;
-    const q = {
-      tagKey: 1_000_000,
-      from: T0,
-      to: T0 + span,
-      bucketMs: Math.ceil(span / 1000),
-      fns: ['min', 'max', 'first', 'last'] as const,
-    };
-    const times: number[] = [];
-    let buckets = 0;
-    for (let k = 0; k < 7; k++) {
-      const t = performance.now();
-      buckets = (await h.aggregate(q)).length;
-      times.push(performance.now() - t);
-    }
+    const trendWriteRate = await write1Hz(h, 1_000_000, n, 50_000);
+    const q = trendQuery(1_000_000, n);
+    const trend = await timed(7, () => h.aggregate(q));
     // The same span in minute-multiple buckets (what a dashboard asks for): rollups only, no raw rows.
     const aligned = { ...q, bucketMs: Math.max(60_000, Math.floor(q.bucketMs / 60_000) * 60_000) };
-    const alignedTimes: number[] = [];
-    let alignedBuckets = 0;
-    for (let k = 0; k < 7; k++) {
-      const t = performance.now();
-      alignedBuckets = (await h.aggregate(aligned)).length;
-      alignedTimes.push(performance.now() - t);
-    }
-    const twaTimes: number[] = [];
-    for (let k = 0; k < 5; k++) {
-      const t = performance.now();
-      await h.aggregate({ ...q, fns: ['avg', 'twa', 'count'] });
-      twaTimes.push(performance.now() - t);
-    }
+    const alignedTrend = await timed(7, () => h.aggregate(aligned));
+    const twa = await timed(5, () => h.aggregate({ ...q, fns: ['avg', 'twa', 'count'] }));
     const bytes = h.stats().diskBytes;
     await h.close();
     const inserted = batches.reduce((s, x) => s + x.length, 0);
     const total = inserted + 10_000 + n;
     return [
       {
-        name: `batch insert (${tags} tags, ${(inserted / 1e6).toFixed(2)}M values; idempotent + rollup + latest)`,
+        name: `PostgreSQL: batch insert (${tags} tags, ${(inserted / 1e6).toFixed(2)}M values; idempotent + rollup + latest)`,
         value: Math.round(rate),
         unit: 'values/s',
         baseline: Math.round(base),
@@ -231,32 +142,32 @@ export async function benchPostgresHistorian(opts: { scale?: number } = {}): Pro
         ratio: +(base / rate).toFixed(3),
       },
       {
-        name: 'insert rate while loading the 30-day series (one tag)',
+        name: 'PostgreSQL: insert rate while loading the 30-day series (one tag)',
         value: Math.round(trendWriteRate),
         unit: 'values/s',
       },
-      { name: 'latest value of 10k tags', value: +median(lat).toFixed(2), unit: 'ms' },
+      { name: 'PostgreSQL: latest value of 10k tags', value: +lat.ms.toFixed(2), unit: 'ms' },
       {
-        name: `30-day min/max/first/last trend, ${buckets} buckets over ${(n / 1e6).toFixed(2)}M values`,
-        value: +median(times).toFixed(1),
+        name: `PostgreSQL: 30-day min/max/first/last trend, ${trend.result.length} buckets over ${(n / 1e6).toFixed(2)}M values`,
+        value: +trend.ms.toFixed(1),
         unit: 'ms',
         baseline: 300,
-        ratio: +(median(times) / 300).toFixed(3),
+        ratio: +(trend.ms / 300).toFixed(3),
       },
       {
-        name: `same trend in ${aligned.bucketMs / 60_000}-minute buckets (${alignedBuckets}, minute-aligned: rollups only)`,
-        value: +median(alignedTimes).toFixed(1),
+        name: `PostgreSQL: same trend in ${aligned.bucketMs / 60_000}-minute buckets (${alignedTrend.result.length}, minute-aligned: rollups only)`,
+        value: +alignedTrend.ms.toFixed(1),
         unit: 'ms',
         baseline: 300,
-        ratio: +(median(alignedTimes) / 300).toFixed(3),
+        ratio: +(alignedTrend.ms / 300).toFixed(3),
       },
       {
-        name: '30-day avg/twa/count trend (same buckets as the first)',
-        value: +median(twaTimes).toFixed(1),
+        name: 'PostgreSQL: 30-day avg/twa/count trend (same buckets as the first)',
+        value: +twa.ms.toFixed(1),
         unit: 'ms',
       },
       {
-        name: 'database size per value (tables + indexes + rollups)',
+        name: 'PostgreSQL: database size per value (tables + indexes + rollups)',
         value: +(bytes / total).toFixed(1),
         unit: 'B/value',
       },

@@ -13,60 +13,15 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { createSqliteHistorian } from '../src/historian/index.js';
 import { SampleBatch } from '../src/model/sample.js';
+import { analogBatches, type BenchResult, T0, timed, trendQuery, write1Hz } from './series.js';
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  ratio?: number;
-}
+export type { BenchResult } from './series.js';
 
 export interface BenchHistorianOptions {
   /** Scales every data set (1 = the sizes in the task: 20k tags, 3M values, 2.6M-value trend). */
   scale?: number;
   dir?: string;
   compression?: 'none' | 'deflate';
-}
-
-const T0 = Date.UTC(2026, 0, 1);
-
-/** Deterministic PRNG so runs are comparable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/**
- * Realistic analog data as an OPC UA subscription delivers it: each tag sampled at 1 Hz, values with
- * 0.1 resolution (a noisy random walk around a set point), source timestamps with a few ms jitter,
- * server timestamps a few ms later, nearly always Good. Batches hold one publish of `perBatch` values.
- */
-function analogBatches(tags: number, seconds: number, perBatch: number, seed: number): SampleBatch[] {
-  const r = rng(seed);
-  const level = Float64Array.from({ length: tags }, () => 20 + r() * 60);
-  const out: SampleBatch[] = [];
-  let b = new SampleBatch(perBatch);
-  for (let s = 0; s < seconds; s++) {
-    for (let k = 0; k < tags; k++) {
-      level[k] = (level[k] as number) + (r() - 0.5) * 0.4;
-      const noisy = Math.round(((level[k] as number) + (r() - 0.5) * 0.6) * 10) / 10;
-      const ts = T0 + s * 1000 + (r() < 0.3 ? Math.floor(r() * 4) : 0);
-      b.push(k + 1, ts, ts + 1 + Math.floor(r() * 3), noisy, r() < 0.0005 ? 0x80310000 : 0);
-      if (b.length === perBatch) {
-        out.push(b);
-        b = new SampleBatch(perBatch);
-      }
-    }
-  }
-  if (b.length > 0) out.push(b);
-  return out;
 }
 
 function fileBytes(path: string): number {
@@ -152,39 +107,11 @@ async function trend30d(dir: string, scale: number, compression: 'none' | 'defla
   const h = createSqliteHistorian({ path, compression });
   await h.open();
   const n = Math.round(30 * 86_400 * scale);
-  const r = rng(11);
-  let level = 50;
-  let b = new SampleBatch(10_000);
-  for (let i = 0; i < n; i++) {
-    level += (r() - 0.5) * 0.4;
-    const ts = T0 + i * 1000;
-    b.push(1, ts, ts + 2, Math.round((level + (r() - 0.5) * 0.6) * 10) / 10, 0);
-    if (b.length === 10_000) {
-      h.write(b);
-      b = new SampleBatch(10_000);
-      if (i % 1_000_000 < 10_000) await h.flush();
-    }
-  }
-  h.write(b);
+  await write1Hz(h, 1, n, 1_000_000);
   await h.sealNow();
-  const span = n * 1000;
-  const q = {
-    tagKey: 1,
-    from: T0,
-    to: T0 + span,
-    bucketMs: Math.ceil(span / 1000),
-    fns: ['min', 'max', 'first', 'last'] as const,
-  };
-  const times: number[] = [];
-  let buckets = 0;
-  for (let k = 0; k < 7; k++) {
-    const t = performance.now();
-    buckets = (await h.aggregate(q)).length;
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b2) => a - b2);
+  const { ms, result } = await timed(7, () => h.aggregate(trendQuery(1, n)));
   await h.close();
-  return { ms: times[Math.floor(times.length / 2)] as number, values: n, buckets };
+  return { ms, values: n, buckets: result.length };
 }
 
 async function latest10k(dir: string) {
@@ -195,15 +122,9 @@ async function latest10k(dir: string) {
   h.write(b);
   await h.flush();
   const keys = Array.from({ length: 10_000 }, (_, i) => i + 1);
-  const times: number[] = [];
-  for (let i = 0; i < 9; i++) {
-    const t = performance.now();
-    await h.latest(keys);
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b2) => a - b2);
+  const { ms } = await timed(9, () => h.latest(keys));
   await h.close();
-  return times[4] as number;
+  return ms;
 }
 
 /** Plain SQLite, row per value with a (tag, ts) index, one transaction per 10k rows. */

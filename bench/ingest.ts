@@ -3,9 +3,10 @@
  * against a bare node-opcua client that only counts the same notifications, on the same load,
  * alternating, several rounds; then capacity (no loss, no growing backlog) and memory by tag count.
  */
-import type { BenchResult } from './historian.js';
+
 import { type HubRun, type Load, measure, startBare, startHub, startLoad } from './load.js';
 import { median, rssMb, sleep } from './proc.js';
+import type { BenchResult } from './series.js';
 
 export interface IngestOptions {
   dir: string;

@@ -14,11 +14,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { BenchResult } from './historian.js';
 import { benchIngest, benchMemory } from './ingest.js';
 import { CLI, freePort, type Load, ROOT, spawnNode, startHub, startLoad } from './load.js';
 import { ensureNodeRed, measureChild, nodeRedCount, startNodeRed, waitForValues, waitUntilSettled } from './nodered.js';
 import { median, sleep } from './proc.js';
+import type { BenchResult } from './series.js';
 
 const env = process.env;
 const execFileAsync = promisify(execFile);
