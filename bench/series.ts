@@ -2,6 +2,7 @@
  * What the historian benchmarks (SQLite and PostgreSQL) share: the result row, deterministic analog
  * data as an OPC UA subscription delivers it, the 30-day 1 Hz series and its downsampled trend query.
  */
+import { createRng } from '../src/analytics/pdm/prng.js';
 import type { AggregateQuery } from '../src/historian/index.js';
 import { SampleBatch } from '../src/model/sample.js';
 
@@ -15,25 +16,13 @@ export interface BenchResult {
 
 export const T0 = Date.UTC(2026, 0, 1);
 
-/** Deterministic PRNG so runs are comparable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Realistic analog data as an OPC UA subscription delivers it: each tag sampled at 1 Hz, values with
  * 0.1 resolution (a noisy random walk around a set point), source timestamps with a few ms jitter,
  * server timestamps a few ms later, nearly always Good. Batches hold one publish of `perBatch` values.
  */
 export function analogBatches(tags: number, seconds: number, perBatch: number, seed: number): SampleBatch[] {
-  const r = rng(seed);
+  const r = createRng(seed);
   const level = Float64Array.from({ length: tags }, () => 20 + r() * 60);
   const out: SampleBatch[] = [];
   let b = new SampleBatch(perBatch);
@@ -63,7 +52,7 @@ interface Writable {
  * batches of 10k, flushed about every `flushEvery` values; returns the write rate in values/s.
  */
 export async function write1Hz(h: Writable, tagKey: number, n: number, flushEvery: number): Promise<number> {
-  const r = rng(11);
+  const r = createRng(11);
   let level = 50;
   let b = new SampleBatch(10_000);
   const t = performance.now();

@@ -21,13 +21,7 @@ import { buildAssetTree } from '../src/model/assets.js';
 import { SampleBatch } from '../src/model/sample.js';
 import { AuthService, securitySchema } from '../src/security/auth/index.js';
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: number;
-  ratio?: number;
-}
+import type { BenchResult } from './series.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const TAG = 'acme/zurich/machining/line1/cnc1/bearing/temperature';
