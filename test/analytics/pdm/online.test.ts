@@ -177,6 +177,77 @@ describe('debounced episodes', () => {
   });
 });
 
+describe('anomaly onset across states', () => {
+  it('evaluations outside Running (a state seen for the first time, idling) neither start nor break the onset count', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gt-pdm-onset-'));
+    const historian = createSqliteHistorian({ path: join(dir, 'h.db'), logger: log });
+    await historian.open();
+    const pipeline = new Pipeline(log);
+    pipeline.addSink(historian);
+    const events: HubEvent[] = [];
+    const config = pdmConfigSchema.parse({
+      enabled: true,
+      evaluateInterval: '1m',
+      baselineSamples: 10,
+      baselinePeriod: '10m',
+    });
+    const monitor = new PdmMonitor(config, {
+      catalog: historian,
+      sink: pipeline,
+      events: { emit: (e: HubEvent) => events.push(e) },
+      log,
+      listTags: () => historian.listTags(),
+    });
+    pipeline.listen((b) => monitor.onBatch(b));
+    try {
+      const path = 'acme/zurich/machining/line1/cnc9';
+      const leaves = ['status/machine_state', 'bearing/vibration_rms'];
+      const keys = await historian.register(
+        leaves.map((leaf) => ({
+          id: `${path}/${leaf}`,
+          assetPath: path,
+          name: leaf,
+          dataType: 'Double' as const,
+          lineage: { source: 'test', endpoint: 'test', nodeId: leaf },
+        })),
+      );
+      let ts = START;
+      const feed = (state: number, vibration: number) => {
+        ts += 60_000;
+        const b = new SampleBatch();
+        b.push(keys[0]!, ts, ts, state, 0);
+        b.push(keys[1]!, ts, ts, vibration, 0);
+        pipeline.write(b);
+      };
+      feed(0, 1.2);
+      await monitor.settled();
+      for (let i = 0; i < 30; i++) feed(0, 1.2 + 0.02 * (i % 3)); // Running: its baseline
+      for (let i = 0; i < 30; i++) feed(1, 0.05 + 0.01 * (i % 3)); // Idle: its baseline
+      const of = (kind: string) => events.filter((e) => e.kind === kind);
+      // Damage. Between running evaluations the machine is in Setup (2) for the first time (no
+      // baseline, no score) and idles (a spindle at rest shows nothing of its bearing).
+      feed(0, 3);
+      feed(2, 3);
+      feed(0, 3);
+      feed(1, 0.05);
+      assert.deepEqual(of('pdm.anomaly.opened'), [], 'two running evaluations are not yet an anomaly');
+      feed(0, 3);
+      assert.equal(of('pdm.anomaly.opened').length, 1, 'the third running evaluation opens it');
+      const contributors = of('pdm.anomaly.opened')[0]?.details?.contributors as { signal: string }[] | undefined;
+      assert.equal(contributors?.[0]?.signal, 'bearing/vibration_rms');
+      // A long idle spell is no evidence that the bearing healed; running normally again is.
+      for (let i = 0; i < 10; i++) feed(1, 0.05);
+      assert.deepEqual(of('pdm.anomaly.closed'), [], 'idling does not close it');
+      for (let i = 0; i < 6; i++) feed(0, 1.2);
+      assert.equal(of('pdm.anomaly.closed').length, 1, 'six normal running evaluations close it');
+    } finally {
+      monitor.stop();
+      await pipeline.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
   const cleanups: (() => Promise<void>)[] = [];
   after(async () => {

@@ -4,7 +4,7 @@ import type { TagCatalog, TagDefinition, TagRecord } from '../../../model/tag.js
 import type { EventSink, HubEvent, Sink } from '../../../pipeline/types.js';
 import type { PdmConfig } from '../config.js';
 import { Episode } from './events.js';
-import { type HealthAssessment, MachineHealthModel } from './health.js';
+import { type HealthAssessment, MachineHealthModel, RUNNING } from './health.js';
 
 /** What the monitor needs from the hub: narrow, so tests can drive it with real parts. */
 export interface PdmMonitorDeps {
@@ -214,15 +214,21 @@ export class PdmMonitor implements PdmView {
         baselineStd: round(x.baselineStd),
       })),
     };
-    out.push(
-      m.anomaly.step(a.ts, score > c.anomalyThreshold, score < 0.7 * c.anomalyThreshold, score, (phase) => ({
-        message:
-          phase === 'closed'
-            ? `${m.path}: anomaly ended`
-            : `${m.path}: anomaly (score ${score.toFixed(1)}), most of all ${a.contributors[0]?.signal ?? '?'}`,
-        details: evidence,
-      })),
-    );
+    // Anomaly evidence comes from the Running state (or a machine that reports no state): a machine
+    // idling, in set-up or stopped neither confirms nor clears a running fault, and a state whose
+    // baseline is still being learned has no score. Such evaluations leave the episode's onset and
+    // clear counts as they are, so a damaged machine passing through them is flagged just as soon.
+    if (!Number.isNaN(score) && (a.state === undefined || a.state === RUNNING)) {
+      out.push(
+        m.anomaly.step(a.ts, score > c.anomalyThreshold, score < 0.7 * c.anomalyThreshold, score, (phase) => ({
+          message:
+            phase === 'closed'
+              ? `${m.path}: anomaly ended`
+              : `${m.path}: anomaly (score ${score.toFixed(1)}), most of all ${a.contributors[0]?.signal ?? '?'}`,
+          details: evidence,
+        })),
+      );
+    }
     out.push(
       m.lowHealth.step(
         a.ts,
