@@ -137,12 +137,17 @@ export class UnsPublisher implements Sink {
       dropped: 0,
       diskBytes: 0,
     };
+    // Accepted values wait up to persistIntervalMs in memory before the outbox has them: they are
+    // queued too, or a reader that sees `queued: 0` could stop the hub with values not yet sent.
+    let accepted = 0;
+    for (const b of this.pending) accepted += b.length;
     return {
       name: this.name,
       kind: this.cfg.format === 'sparkplug' ? 'mqtt-sparkplug' : 'mqtt-json',
       target: redactUrl(this.opts.target.url),
       state: this.stopped ? 'stopped' : this.state,
       ...stats,
+      queued: stats.queued + accepted,
       lastDeliveredAt: this.forwarder?.lastDeliveredAt,
       lastError: this.lastError ?? this.forwarder?.lastError,
     };

@@ -209,13 +209,17 @@ describe('scale-out topology: 3 edge hubs → Mosquitto → 2 central hubs → P
     try {
       const count = async () =>
         Number((await db.query(`SELECT count(*) AS n FROM "${schema}".sample`)).rows[0]?.n ?? 0);
-      await waitFor('values of all three sites in PostgreSQL', async () => {
-        const r = await db.query(
-          `SELECT count(DISTINCT split_part(id, '/', 2)) AS n FROM "${schema}".tag t
+      await waitFor(
+        'values of all three sites in PostgreSQL',
+        async () => {
+          const r = await db.query(
+            `SELECT count(DISTINCT split_part(id, '/', 2)) AS n FROM "${schema}".tag t
            WHERE EXISTS (SELECT 1 FROM "${schema}".sample s WHERE s.tag_key = t.key)`,
-        );
-        return Number(r.rows[0]?.n) === EDGES;
-      });
+          );
+          return Number(r.rows[0]?.n) === EDGES;
+        },
+        60_000,
+      );
       await sleep(4000);
 
       // A central hub dies hard (no flush, no DISCONNECT) and comes back with the same client id.
@@ -313,7 +317,7 @@ describe('scale-out topology: 3 edge hubs → Mosquitto → 2 central hubs → P
           stored = await readStored();
           return [...generated.keys()].every((k) => stored.map.has(k));
         },
-        30_000,
+        120_000,
         1000,
       ).catch(() => undefined);
       phase('PostgreSQL complete');

@@ -48,6 +48,8 @@ test('JSON round trip through Mosquitto: topic = UNS path, payload fields, retai
       [temp as number, t0 + 2000, 42.25, 0x40000000],
     ]),
   );
+  // Accepted and not yet in the outbox (appended every 100 ms) is queued too: `queued: 0` means sent.
+  assert.equal(pub.health().queued, 5, 'values accepted are queued at once');
   await waitFor('5 messages', () => sub.messages.length >= 5, 10_000, 50);
   const byTopic = (suffix: string) =>
     sub.messages

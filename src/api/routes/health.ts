@@ -32,7 +32,10 @@ const HealthReply = Type.Object({
       }),
       target: Type.String({ description: 'Broker URL, without credentials.' }),
       state: Type.Union([Type.Literal('connected'), Type.Literal('disconnected'), Type.Literal('stopped')]),
-      queued: Type.Number({ description: 'Values in the store-and-forward outbox, waiting for the broker.' }),
+      queued: Type.Number({
+        description:
+          'Values accepted and not yet acknowledged by the broker (in the store-and-forward outbox or about to be appended to it).',
+      }),
       maxRows: Type.Number({ description: 'The outbox bound.' }),
       overflow: Type.String({ description: 'Policy at the bound: `dropOldest` or `dropNewest`.' }),
       appended: Type.Number(),
