@@ -134,13 +134,14 @@ describe('gotthard command line', { timeout: 180_000 }, () => {
       assert.match(browse.stdout, /DemoPlant/);
     });
 
-    it('stops within 5 s on SIGTERM', async () => {
+    // Within the grace period of `docker stop` (10 s) before it sends SIGKILL; ≈ 1.3 s on an idle machine.
+    it('stops within 10 s on SIGTERM', async () => {
       const t0 = Date.now();
       const exited = new Promise<number | null>((resolve) => hub.on('exit', (code) => resolve(code)));
       hub.kill('SIGTERM');
       const code = await exited;
       assert.equal(code, 0, stderr.slice(-2000));
-      assert.ok(Date.now() - t0 < 5000, `stopped in ${Date.now() - t0} ms`);
+      assert.ok(Date.now() - t0 < 10_000, `stopped in ${Date.now() - t0} ms`);
       assert.match(stderr, /hub stopped/);
       // Secrets never reach the log; the first start prints its one-time setup token once.
       assert.ok(!stderr.includes(auth.token), 'the API token secret is not logged');
