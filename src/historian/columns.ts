@@ -160,13 +160,7 @@ export class RowArena {
 
 /** `c` emptied for `n` rows: its arrays kept when long enough, else replaced by larger ones. */
 function reuse(c: Columns, n: number): Columns {
-  if (c.ts.length < n) {
-    const cap = Math.max(n, c.ts.length * 2);
-    c.ts = new Float64Array(cap);
-    c.serverTs = new Float64Array(cap);
-    c.value = new Float64Array(cap);
-    c.status = new Uint32Array(cap);
-  }
+  if (c.ts.length < n) Object.assign(c, emptyColumns(Math.max(n, c.ts.length * 2)));
   c.n = n;
   c.text = undefined;
   return c;
