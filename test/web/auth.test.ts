@@ -1,24 +1,22 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { validateConfig } from '../../src/config/index.js';
 import { DEMO_ASSETS, Hub } from '../../src/hub/index.js';
 import { testAuth } from '../helpers/auth.js';
+import { browserSuite, buildWeb, launchChromium } from '../helpers/browser.js';
 import { freePort, waitFor } from '../helpers/net.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Sign-in in a real browser: the first-start setup page with the one-time token taken from the hub
  * log, the admin's users page, a viewer who does not see admin-only controls, sign-out.
  */
-describe('sign-in in a real browser', { timeout: 180_000, skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}` }, () => {
+describe('sign-in in a real browser', browserSuite(180_000), () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-web-auth-'));
   const webRoot = join(dir, 'web');
   const auth = testAuth();
@@ -28,11 +26,7 @@ describe('sign-in in a real browser', { timeout: 180_000, skip: !existsSync(CHRO
   let base: string;
 
   before(async () => {
-    await build({
-      configFile: join(process.cwd(), 'src/web/vite.config.ts'),
-      build: { outDir: webRoot, emptyOutDir: true },
-      logLevel: 'error',
-    });
+    await buildWeb(webRoot);
     const sink = new Writable({
       write(chunk, _enc, cb) {
         logText += String(chunk);
@@ -54,10 +48,7 @@ describe('sign-in in a real browser', { timeout: 180_000, skip: !existsSync(CHRO
     );
     await hub.start();
     base = hub.address as string;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

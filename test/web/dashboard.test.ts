@@ -1,22 +1,20 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { validateConfig } from '../../src/config/index.js';
 import { DEMO_ASSETS, Hub } from '../../src/hub/index.js';
 import { toSegment } from '../../src/model/tag.js';
 import { type DemoPlant, startDemoPlant } from '../../src/sim/index.js';
 import { signInBrowser, testAuth } from '../helpers/auth.js';
+import { browserSuite, buildWeb, launchChromium, SHOTS } from '../helpers/browser.js';
 import { freePort, waitFor } from '../helpers/net.js';
 
 const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const CNC1 = 'acme/zurich/machining/line1/cnc1';
 
 /**
@@ -24,7 +22,7 @@ const CNC1 = 'acme/zurich/machining/line1/cnc1';
  * by Vite from the current sources, served by a hub that runs the demo plant in-process. Screenshots
  * of every page land in test-results/screenshots/.
  */
-describe('dashboard in a real browser', { timeout: 240_000, skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}` }, () => {
+describe('dashboard in a real browser', browserSuite(240_000), () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-web-'));
   const webRoot = join(dir, 'web');
   let hub: Hub;
@@ -36,12 +34,7 @@ describe('dashboard in a real browser', { timeout: 240_000, skip: !existsSync(CH
   let restarted: DemoPlant | undefined;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await build({
-      configFile: join(process.cwd(), 'src/web/vite.config.ts'),
-      build: { outDir: webRoot, emptyOutDir: true },
-      logLevel: 'error',
-    });
+    await buildWeb(webRoot);
     plantPort = await freePort();
     const config = validateConfig(
       {
@@ -57,10 +50,7 @@ describe('dashboard in a real browser', { timeout: 240_000, skip: !existsSync(CH
     hub = new Hub(config, { logger: log, demo: true, webRoot });
     await hub.start();
     base = hub.address as string;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     // Playwright evaluates the string predicates below with eval, which the hub's Content-Security-Policy
     // forbids (script-src 'self'); the app itself runs under that policy in test/web/auth.test.ts.
     const ctx = await browser.newContext({

@@ -1,26 +1,21 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { type Browser, chromium } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser } from 'playwright-core';
 import { validateConfig } from '../../src/config/index.js';
 import { Hub } from '../../src/hub/index.js';
 import { signInBrowser, testAuth } from '../helpers/auth.js';
+import { browserSuite, buildWeb, launchChromium, SHOTS } from '../helpers/browser.js';
 import { freePort, waitFor } from '../helpers/net.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const log = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
 
 /** The Delivery page: an engineer sees the dead letters with their reasons, retries one and discards one. */
-describe('Delivery page in a real browser', {
-  timeout: 180_000,
-  skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}`,
-}, () => {
+describe('Delivery page in a real browser', browserSuite(180_000), () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-web-delivery-'));
   const webRoot = join(dir, 'web');
   const auth = testAuth();
@@ -32,12 +27,7 @@ describe('Delivery page in a real browser', {
   const accepted: string[] = [];
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await build({
-      configFile: join(process.cwd(), 'src/web/vite.config.ts'),
-      build: { outDir: webRoot, emptyOutDir: true },
-      logLevel: 'error',
-    });
+    await buildWeb(webRoot);
     const port = await freePort();
     erp = createServer((req, res) => {
       req.resume();
@@ -63,10 +53,7 @@ describe('Delivery page in a real browser', {
     );
     hub = new Hub(config, { logger: log, webRoot });
     await hub.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -1,30 +1,25 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { validateConfig } from '../../src/config/index.js';
 import { DEMO_ASSETS, Hub } from '../../src/hub/index.js';
 import { readEntries } from '../../src/security/audit/index.js';
 import { signInBrowser, testAuth } from '../helpers/auth.js';
+import { browserSuite, buildWeb, launchChromium, SHOTS } from '../helpers/browser.js';
 import { freePort, waitFor } from '../helpers/net.js';
 
 const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const POWER = 'acme/zurich/machining/line1/cnc1/energy/power';
 
 /**
  * The data catalog, certificate trust and audit pages in a real browser (Debian chromium), built
  * by Vite from the current sources, served by a hub with the demo plant and the embedded broker.
  */
-describe('catalog, certificates and audit pages', {
-  timeout: 240_000,
-  skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}`,
-}, () => {
+describe('catalog, certificates and audit pages', browserSuite(240_000), () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-web-gov-'));
   const webRoot = join(dir, 'web');
   const auth = testAuth();
@@ -34,12 +29,7 @@ describe('catalog, certificates and audit pages', {
   let base: string;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await build({
-      configFile: join(process.cwd(), 'src/web/vite.config.ts'),
-      build: { outDir: webRoot, emptyOutDir: true },
-      logLevel: 'error',
-    });
+    await buildWeb(webRoot);
     const config = validateConfig(
       {
         dataDir: join(dir, 'hub'),
@@ -59,10 +49,7 @@ describe('catalog, certificates and audit pages', {
     await hub.start();
     base = hub.address as string;
     await waitFor('demo tags', async () => (await hub.historian.listTags()).length > 100, 60_000);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     await signInBrowser(ctx, base, auth.headers, 'admin');
     page = await ctx.newPage();

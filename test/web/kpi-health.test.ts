@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { validateConfig } from '../../src/config/index.js';
 import { DEMO_ASSETS, Hub } from '../../src/hub/index.js';
 import { signInBrowser, testAuth } from '../helpers/auth.js';
+import { browserSuite, buildWeb, launchChromium, SHOTS } from '../helpers/browser.js';
 import { freePort, waitFor } from '../helpers/net.js';
 
 const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const CNC1 = 'acme/zurich/machining/line1/cnc1';
 
 /**
@@ -22,10 +20,7 @@ const CNC1 = 'acme/zurich/machining/line1/cnc1';
  * Vite from the current sources and served by a hub running the demo plant with KPIs and the pdm
  * health model (fast baseline) enabled. The figures on the page are checked against the API.
  */
-describe('KPI and health pages in a real browser', {
-  timeout: 240_000,
-  skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}`,
-}, () => {
+describe('KPI and health pages in a real browser', browserSuite(240_000), () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-web-kpi-'));
   const webRoot = join(dir, 'web');
   let hub: Hub;
@@ -35,12 +30,7 @@ describe('KPI and health pages in a real browser', {
   let base: string;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await build({
-      configFile: join(process.cwd(), 'src/web/vite.config.ts'),
-      build: { outDir: webRoot, emptyOutDir: true },
-      logLevel: 'error',
-    });
+    await buildWeb(webRoot);
     const config = validateConfig(
       {
         dataDir: join(dir, 'hub'),
@@ -65,10 +55,7 @@ describe('KPI and health pages in a real browser', {
     base = hub.address as string;
     // A broken tool on CNC1: an unplanned stop (failure) to give a reason to.
     hub.demo?.simulation.get('Machining.Line1.CNC1')?.injectFault('tool');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await signInBrowser(ctx, base, auth.headers, 'operator');
     page = await ctx.newPage();

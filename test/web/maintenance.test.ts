@@ -1,20 +1,18 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { validateConfig } from '../../src/config/index.js';
 import { demoConfig, demoWorkflows, Hub } from '../../src/hub/index.js';
 import type { WorkOrder } from '../../src/workflows/index.js';
 import { signInBrowser, testAuth } from '../helpers/auth.js';
+import { browserSuite, buildWeb, launchChromium, SHOTS } from '../helpers/browser.js';
 import { freePort, waitFor } from '../helpers/net.js';
 
 const log = pino({ level: process.env.GOTTHARD_TEST_LOG ?? 'silent' });
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const SPEED = 600;
 const CNC1 = 'acme/zurich/machining/line1/cnc1';
 
@@ -24,10 +22,7 @@ const CNC1 = 'acme/zurich/machining/line1/cnc1';
  * in the table; an operator starts and completes it with the page's buttons, which calls ResetWear
  * on the demo plant through the guarded path.
  */
-describe('maintenance page in a real browser', {
-  timeout: 240_000,
-  skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}`,
-}, () => {
+describe('maintenance page in a real browser', browserSuite(240_000), () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-web-maint-'));
   const webRoot = join(dir, 'web');
   const auth = testAuth();
@@ -36,12 +31,7 @@ describe('maintenance page in a real browser', {
   let page: Page;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    await build({
-      configFile: join(process.cwd(), 'src/web/vite.config.ts'),
-      build: { outDir: webRoot, emptyOutDir: true },
-      logLevel: 'error',
-    });
+    await buildWeb(webRoot);
     const raw = demoConfig(SPEED);
     const config = validateConfig(
       {
@@ -57,10 +47,7 @@ describe('maintenance page in a real browser', {
     );
     hub = new Hub(config, { logger: log, demo: true, webRoot });
     await hub.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await signInBrowser(ctx, hub.address as string, auth.headers, 'operator');
     page = await ctx.newPage();
