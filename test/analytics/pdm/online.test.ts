@@ -96,7 +96,8 @@ function setBearingWear(model: MachineModel, wear: number): void {
   (model as unknown as { bearingWear: number }).bearingWear = wear;
 }
 
-async function rig(seed: number, machines: string[]) {
+/** A real SQLite historian and pipeline with the monitor listening, as the hub wires them. */
+async function monitorRig(pdm: Record<string, unknown>) {
   const dir = mkdtempSync(join(tmpdir(), 'gt-pdm-'));
   const historian = createSqliteHistorian({ path: join(dir, 'h.db'), logger: log });
   await historian.open();
@@ -104,8 +105,7 @@ async function rig(seed: number, machines: string[]) {
   pipeline.addSink(historian);
   const events: HubEvent[] = [];
   const eventSink = { emit: (e: HubEvent) => events.push(e) } satisfies EventSink;
-  const config = pdmConfigSchema.parse({ enabled: true, evaluateInterval: '5m' });
-  const monitor = new PdmMonitor(config, {
+  const monitor = new PdmMonitor(pdmConfigSchema.parse({ enabled: true, ...pdm }), {
     catalog: historian,
     sink: pipeline,
     events: eventSink,
@@ -113,6 +113,16 @@ async function rig(seed: number, machines: string[]) {
     listTags: () => historian.listTags(),
   });
   pipeline.listen((b) => monitor.onBatch(b));
+  const close = async () => {
+    monitor.stop();
+    await pipeline.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { historian, pipeline, events, monitor, close };
+}
+
+async function rig(seed: number, machines: string[]) {
+  const { historian, pipeline, events, monitor, close } = await monitorRig({ evaluateInterval: '5m' });
   const feed = new PlantFeed(seed, pipeline);
   await feed.register(historian, machines);
   feed.step();
@@ -120,11 +130,6 @@ async function rig(seed: number, machines: string[]) {
   const tick = async () => {
     feed.step();
     await new Promise((r) => setImmediate(r));
-  };
-  const close = async () => {
-    monitor.stop();
-    await pipeline.close();
-    rmSync(dir, { recursive: true, force: true });
   };
   return { historian, pipeline, events, monitor, feed, tick, close };
 }
@@ -179,26 +184,11 @@ describe('debounced episodes', () => {
 
 describe('anomaly onset across states', () => {
   it('evaluations outside Running (a state seen for the first time, idling) neither start nor break the onset count', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gt-pdm-onset-'));
-    const historian = createSqliteHistorian({ path: join(dir, 'h.db'), logger: log });
-    await historian.open();
-    const pipeline = new Pipeline(log);
-    pipeline.addSink(historian);
-    const events: HubEvent[] = [];
-    const config = pdmConfigSchema.parse({
-      enabled: true,
+    const { historian, pipeline, events, monitor, close } = await monitorRig({
       evaluateInterval: '1m',
       baselineSamples: 10,
       baselinePeriod: '10m',
     });
-    const monitor = new PdmMonitor(config, {
-      catalog: historian,
-      sink: pipeline,
-      events: { emit: (e: HubEvent) => events.push(e) },
-      log,
-      listTags: () => historian.listTags(),
-    });
-    pipeline.listen((b) => monitor.onBatch(b));
     try {
       const path = 'acme/zurich/machining/line1/cnc9';
       const leaves = ['status/machine_state', 'bearing/vibration_rms'];
@@ -241,9 +231,7 @@ describe('anomaly onset across states', () => {
       for (let i = 0; i < 6; i++) feed(0, 1.2);
       assert.equal(of('pdm.anomaly.closed').length, 1, 'six normal running evaluations close it');
     } finally {
-      monitor.stop();
-      await pipeline.close();
-      rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   });
 });
