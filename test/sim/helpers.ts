@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -10,23 +9,7 @@ import {
   SecurityPolicy,
 } from 'node-opcua';
 
-/** A TCP port that was free a moment ago (the OS picks it; there is a small race, fine for tests). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, () => {
-      const address = srv.address();
-      if (address === null || typeof address === 'string') {
-        srv.close();
-        reject(new Error('no port'));
-        return;
-      }
-      srv.close(() => resolve(address.port));
-    });
-  });
-}
+export { freePort } from '../helpers/net.js';
 
 export async function tempDir(prefix: string): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), `gotthard-${prefix}-`));
