@@ -30,6 +30,7 @@ import {
 import { Delivery } from '../workflows/delivery/index.js';
 import { Workflows } from '../workflows/index.js';
 import { demoSourceConfig } from './demo.js';
+import { AliveFile, markDowntime } from './downtime.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -75,6 +76,7 @@ export class Hub implements HubView {
   private mqttBroker: EmbeddedBroker | undefined;
   private uns: UnsPublisher | undefined;
   private stopping: Promise<void> | undefined;
+  private alive: AliveFile | undefined;
   private authImpl: AuthService | undefined;
   private auditImpl: AuditLog | undefined;
   private governanceImpl: ConfigGovernance | undefined;
@@ -157,6 +159,12 @@ export class Hub implements HubView {
     await historian.open();
     this.historianImpl = historian;
     this.pipeline.addSink(historian);
+    // Read before this run overwrites it: since when nothing was collected, and whether the last run
+    // ended cleanly (marked as a gap once the sources are known, below).
+    this.alive = new AliveFile(join(c.dataDir, 'hub.alive'));
+    const previousRun = this.alive.read();
+    const startedAt = Date.now();
+    this.alive.start();
     if (c.kpi.enabled) {
       this.kpiImpl = new KpiService({
         historian,
@@ -262,6 +270,14 @@ export class Hub implements HubView {
       },
       audit,
       logger: this.log.child({ component: 'commands' }),
+    });
+    await markDowntime({
+      previous: previousRun,
+      now: startedAt,
+      historian,
+      sink: this.pipeline,
+      events,
+      sources: new Set(this.sources.filter((s) => s.marksGaps).map((s) => s.name)),
     });
     await Promise.all(
       this.sources.map((s) =>
@@ -432,7 +448,14 @@ export class Hub implements HubView {
       'kpi',
     );
     // The historian is flushed even when a source hung: what was accepted must not be lost.
-    await this.pipeline.close().catch((err: unknown) => this.log.error({ err }, 'historian close failed'));
+    await this.pipeline.close().then(
+      // Only now is everything accepted durable: the next start marks the gap from here.
+      () => this.alive?.stop(true),
+      (err: unknown) => {
+        this.alive?.stop(false);
+        this.log.error({ err }, 'historian close failed');
+      },
+    );
     await within(this.mqttBroker?.stop() ?? Promise.resolve(), 'mqtt broker');
     await within(this.api?.close() ?? Promise.resolve(), 'api');
     this.authImpl?.close();

@@ -68,6 +68,11 @@ export interface SourceContext {
 export interface Source {
   readonly name: string;
   readonly kind: string;
+  /**
+   * Whether a lost connection is written as a BadNoCommunication gap marker per tag. The hub marks its
+   * own downtime (a stop, a crash) the same way for the tags of such sources.
+   */
+  readonly marksGaps: boolean;
   start(ctx: SourceContext): Promise<void>;
   stop(): Promise<void>;
   health(): SourceHealth;

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { createSqliteHistorian } from '../../src/historian/index.js';
-import { qualityOf } from '../../src/model/status.js';
+import { qualityOf, STATUS_BAD_NO_COMMUNICATION } from '../../src/model/status.js';
 import { testAuth } from '../helpers/auth.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { CounterPlant } from './fixtures/counter-plant.js';
@@ -58,9 +58,10 @@ async function startHubProcess(configFile: string, port: number, headers: Record
  * Fault 5: the hub process is SIGKILLed mid-ingest and started again on the same data folder. The
  * historian must open intact, keep everything it had made durable, and the loss is bounded: every
  * produced value is stored, or lies in the window between the last durable value before the kill
- * and the first value after the restart. The hub writes no Bad marker for the time it was dead (it
- * was not running), so that window is accepted explicitly here; its length is checked against
- * flush interval + publishing interval + downtime.
+ * and the first value after the restart. The restarted hub marks that window itself: a
+ * BadNoCommunication row per tag inside it (src/hub/downtime.ts) and a `hub.downtime` warning event
+ * saying the previous run did not stop cleanly. Its length is checked against flush interval +
+ * publishing interval + downtime.
  */
 describe('fault 5: hub SIGKILLed mid-ingest and restarted', { timeout: 240_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-fault5-'));
@@ -154,7 +155,9 @@ describe('fault 5: hub SIGKILLed mid-ingest and restarted', { timeout: 240_000 }
       let durableBeforeKill = 0;
       let longestLostMs = 0;
       let longestWindowMs = 0;
+      let marked = 0;
       const missing: string[] = [];
+      const unmarked: string[] = [];
       for (const t of tags) {
         const rows: StoredRow[] = await readAll(historian, t.key);
         const good = rows.filter((r) => qualityOf(r.status) === 'Good' && typeof r.value === 'number');
@@ -169,6 +172,11 @@ describe('fault 5: hub SIGKILLed mid-ingest and restarted', { timeout: 240_000 }
         const lastDurable = Math.max(...values.filter((v) => v <= killTick));
         const firstAfter = Math.min(...values.filter((v) => v > lastDurable));
         assert.ok(Number.isFinite(lastDurable) && Number.isFinite(firstAfter), `tag ${t.key}: values on both sides`);
+        // …marked as a gap by the restarted hub: a Bad row between the two.
+        const from = good.find((r) => r.value === lastDurable)!.ts;
+        const to = good.find((r) => r.value === firstAfter)!.ts;
+        if (rows.some((r) => r.ts > from && r.ts < to && r.status >>> 0 === STATUS_BAD_NO_COMMUNICATION)) marked++;
+        else if (unmarked.length < 10) unmarked.push(`tag ${t.key} (${lastDurable}…${firstAfter})`);
         longestLostMs = Math.max(longestLostMs, (killTick - lastDurable) * INTERVAL);
         longestWindowMs = Math.max(longestWindowMs, (firstAfter - lastDurable) * INTERVAL);
         for (const k of plant.produced.ticks) {
@@ -187,6 +195,12 @@ describe('fault 5: hub SIGKILLed mid-ingest and restarted', { timeout: 240_000 }
         `${longestLostMs} ms (flush ${FLUSH} + publish ${PUBLISH} ms); crash window ≤ ${longestWindowMs} ms; ` +
         `downtime ${downtimeMs} ms (dead ${restartedAt - killedAt} ms, restart to connected ${second.startMs} ms)`;
       assert.deepEqual(missing, [], msg);
+      assert.deepEqual(unmarked, [], `crash windows without a gap marker (${marked} marked): ${msg}`);
+      const downtime = (await historian.events({ limit: 1000 })).filter((e) => e.kind === 'hub.downtime');
+      assert.equal(downtime.length, 1, `one hub.downtime event: ${JSON.stringify(downtime)}`);
+      assert.equal(downtime[0]?.severity, 'warning');
+      assert.equal(downtime[0]?.details?.clean, false, 'a SIGKILLed run did not stop cleanly');
+      assert.ok(Number(downtime[0]?.details?.markedTags) >= TAGS, `marked: ${downtime[0]?.details?.markedTags}`);
       assert.equal(duplicates, 0, msg);
       assert.equal(stored + inCrashWindow, produced, msg);
       assert.ok(stored > 0 && stoppedTick > killTick, msg);

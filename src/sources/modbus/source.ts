@@ -72,6 +72,7 @@ export function createModbusSource(config: ModbusSourceConfig, deps: ModbusSourc
  */
 class ModbusSource implements Source {
   readonly kind = 'modbus';
+  readonly marksGaps = true;
   readonly name: string;
   private ctx: SourceContext | undefined;
   private readonly log: Logger;

@@ -154,7 +154,7 @@ class MqttSource implements Source {
     this.log = deps.logger;
   }
 
-  private get gapMarkers(): boolean {
+  get marksGaps(): boolean {
     const g = this.config.gapMarkers;
     return g === 'always' || (g === 'auto' && this.config.sharedGroup === undefined);
   }
@@ -269,7 +269,7 @@ class MqttSource implements Source {
     if (this.state === 'connected') {
       const ts = Date.now();
       let marked = 0;
-      if (this.gapMarkers && this.keys.size > 0) {
+      if (this.marksGaps && this.keys.size > 0) {
         const batch = new SampleBatch(this.keys.size);
         for (const key of this.keys.values()) batch.push(key, ts, ts, Number.NaN, STATUS_BAD_NO_COMMUNICATION);
         this.ctx?.sink.write(batch);
@@ -397,7 +397,7 @@ class MqttSource implements Source {
       }
       const devices =
         t.type === 'NDEATH' ? [...node.devices.values()] : [node.devices.get(deviceKey)].filter((d) => d !== undefined);
-      if (this.gapMarkers) {
+      if (this.marksGaps) {
         for (const d of devices) {
           for (const m of d.byName.values()) {
             this.push({

@@ -62,6 +62,7 @@ export function createOpcuaSource(config: OpcuaSourceConfig, deps: OpcuaSourceDe
 
 class OpcuaSource implements Source, MachineCommandTarget {
   readonly kind = 'opcua';
+  readonly marksGaps = true;
   readonly name: string;
   private ctx: SourceContext | undefined;
   private log: Logger;
