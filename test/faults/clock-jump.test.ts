@@ -18,11 +18,10 @@ const HOUR = 3_600_000;
  * back to true time. The historian stores by source timestamp, so the jumped values land an hour
  * before / after the others. Demanded: no crash or reconnect; every produced value stored once
  * with exactly the source timestamp the server sent (findable in raw history over a wide range);
- * aggregates over the whole span and over each jumped span count exactly those values.
- *
- * Not demanded, because the hub does not do it (see docs/benchmarks.md): a flag on the jump. The
- * values are neither marked nor reported as an event; raw history returns them in source-time
- * order, not arrival order.
+ * aggregates over the whole span and over each jumped span count exactly those values; and each
+ * jump flagged by one `source.clock_jump` event naming its size and where the jumped values begin.
+ * The values themselves are not altered; raw history returns them in source-time order, not arrival
+ * order.
  */
 describe('fault 7: source clock jumps backwards and forwards', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-fault7-'));
@@ -133,6 +132,25 @@ describe('fault 7: source clock jumps backwards and forwards', { timeout: 120_00
       `newest arrival is tick ${lastTick}`;
     assert.deepEqual(missing, [], msg);
     assert.equal(stored, produced, msg);
+    // Flagged: one event per jump, oldest first, each the size of the step and starting where the
+    // first value at the new offset lies in history (within a tick of the phase's first value).
+    const jumps = (await h.historian.events({ source: 'counters', limit: 1000 }))
+      .filter((e) => e.kind === 'source.clock_jump')
+      .reverse();
+    const seen = jumps.map((e) => `${Math.round(Number(e.details?.jumpMs) / 1000)} s`).join(', ');
+    assert.equal(jumps.length, 3, `clock jump events: ${seen}`);
+    for (const [i, e] of jumps.entries()) {
+      const phase = phases[i]!;
+      const expected = phase.offset - (phases[i - 1]?.offset ?? 0);
+      assert.ok(Math.abs(Number(e.details?.jumpMs) - expected) < 1000, `jump ${i + 1}: ${seen}`);
+      assert.equal(e.severity, 'warning');
+      const firstTs = plant.produced.sourceTs[phase.start] as number;
+      const since = Number(e.details?.sinceSourceTs);
+      assert.ok(
+        since >= firstTs && since <= firstTs + 1000,
+        `jump ${i + 1} flagged from ${since}, first value ${firstTs}`,
+      );
+    }
     assert.equal(wrongTs, 0, msg);
     // The historian orders by source time: the −1 h span comes first, the +1 h span last.
     assert.ok(outOfArrivalOrder >= TAGS, msg);

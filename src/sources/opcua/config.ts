@@ -186,6 +186,9 @@ export const opcuaSourceSchema = z
       .default(10_000)
       .describe('Monitored items per CreateMonitoredItems request (node-opcua servers allow 10000).'),
     requestTimeoutMs: ms('Timeout of one service request.').default(30_000),
+    clockJumpThresholdMs: ms(
+      'A step of the device clock (newest SourceTimestamp of a notification − its PublishTime, or its arrival time when the server sends none) larger than this, held for 3 notifications, is reported as a `source.clock_jump` event; values stay at their source timestamps. 0 turns it off.',
+    ).default(30_000),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -22,6 +22,7 @@ import type { Logger } from 'pino';
 import { SampleBatch } from '../../model/sample.js';
 import type { ConnectionState, Source, SourceContext, SourceHealth } from '../../pipeline/types.js';
 import { describeCertificate, type HubPki } from '../../pki/index.js';
+import { type ClockJump, SourceClockWatch } from './clock.js';
 import { type CommandOutcome, callMethod, type MachineCommandTarget, writeValue } from './commands.js';
 import type { OpcuaSourceConfig, SubscriptionParams } from './config.js';
 import { type DiscoveredTag, discover, resolveConfiguredNodeId } from './discovery.js';
@@ -77,6 +78,7 @@ class OpcuaSource implements Source, MachineCommandTarget {
   private retryTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
   private lostAt: number | undefined;
+  private readonly clock: SourceClockWatch;
   private h = {
     monitoredItems: 0,
     valuesReceived: 0,
@@ -93,6 +95,7 @@ class OpcuaSource implements Source, MachineCommandTarget {
   ) {
     this.name = config.name;
     this.log = deps.logger;
+    this.clock = new SourceClockWatch(config.clockJumpThresholdMs);
   }
 
   async start(ctx: SourceContext): Promise<void> {
@@ -533,16 +536,36 @@ class OpcuaSource implements Source, MachineCommandTarget {
     const sink = (this.ctx as SourceContext).sink;
     return makeNotificationHandler(
       keys,
-      (batch, count) => {
+      (batch, count, publishTime) => {
         this.h.valuesReceived += count;
         this.h.lastValueAt = Date.now();
+        const jump = this.clock.observe(batch, publishTime);
         sink.write(batch);
+        if (jump) this.onClockJump(jump);
       },
       (capacity) => new SampleBatch(capacity),
     );
   }
 
-  // ---- gaps ------------------------------------------------------------------------------
+  // ---- gaps and clocks ---------------------------------------------------------------------
+
+  /** Flags a step of the device clock; the values themselves are kept at their source timestamps. */
+  private onClockJump(j: ClockJump): void {
+    const s = (ms: number) => `${ms < 0 ? '−' : '+'}${(Math.abs(ms) / 1000).toFixed(1)} s`;
+    const message =
+      `source clock of ${this.config.endpoint} jumped ${s(j.jumpMs)} (newest SourceTimestamp − PublishTime ` +
+      `${s(j.fromOffsetMs)} → ${s(j.toOffsetMs)}); values are stored at the source timestamps sent, from ` +
+      `${new Date(j.sinceSourceTs).toISOString()} on`;
+    this.log.warn({ ...j }, message);
+    this.ctx?.events.emit({
+      ts: Date.now(),
+      kind: 'source.clock_jump',
+      severity: 'warning',
+      source: this.name,
+      message,
+      details: { ...j },
+    });
+  }
 
   private onConnectionLost(): void {
     if (this.stopped || this.state !== 'connected') return;

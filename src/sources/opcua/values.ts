@@ -85,13 +85,17 @@ function toJson(x: unknown): string {
   }
 }
 
+/** 2000-01-01: an earlier PublishTime is a null DateTime, not the server's clock. */
+const MIN_PUBLISH_TIME = Date.UTC(2000, 0, 1);
+
 /**
  * Builds the raw-notification handler of one subscription. `keys[clientHandle]` is the tag key,
- * or -1 / undefined when the handle is unknown. One batch per NotificationMessage.
+ * or -1 / undefined when the handle is unknown. One batch per NotificationMessage; `publishTime` is
+ * the server's clock when it sent the message (epoch ms; the time of arrival if the message has none).
  */
 export function makeNotificationHandler(
   keys: Int32Array | number[] | { [handle: number]: number },
-  onBatch: (batch: SampleBatch, count: number) => void,
+  onBatch: (batch: SampleBatch, count: number, publishTime: number) => void,
   newBatch: (capacity: number) => SampleBatch,
 ): (msg: NotificationMessage) => void {
   return (msg) => {
@@ -111,6 +115,11 @@ export function makeNotificationHandler(
         appendDataValue(batch, key, it.value, now);
       }
     }
-    if (batch !== undefined && batch.length > 0) onBatch(batch, batch.length);
+    if (batch !== undefined && batch.length > 0) {
+      // node-opcua clients hand some messages over with a null PublishTime (1601-01-01): then the
+      // time of arrival stands in for the server's clock.
+      const published = msg.publishTime?.getTime();
+      onBatch(batch, batch.length, published !== undefined && published > MIN_PUBLISH_TIME ? published : now);
+    }
   };
 }
