@@ -22,7 +22,7 @@ const HUGE = 'x'.repeat(1_000_000);
 
 /**
  * Fault 8: the server sends malformed or awkward values next to good ones: NaN, ±Infinity, a 1 MB
- * string, an array in a scalar variable, Int64 beyond 2^53, an ExtensionObject. Each such tag is
+ * string, an array in a scalar variable, Int64 beyond 2^53 and negative, an ExtensionObject. Each such tag is
  * stored or refused with a reason; the counters next to them are not affected at all.
  */
 describe('fault 8: malformed values from the server', { timeout: 120_000 }, () => {
@@ -66,7 +66,12 @@ describe('fault 8: malformed values from the server', { timeout: 120_000 }, () =
       );
       set(
         'Int64Small',
-        new Variant({ dataType: DataType.Int64, arrayType: VariantArrayType.Scalar, value: [0, k % 1_000_000_000] }),
+        // negative: two's complement, −1 − (k mod 1e9)
+        new Variant({
+          dataType: DataType.Int64,
+          arrayType: VariantArrayType.Scalar,
+          value: [0xffffffff, 0xffffffff - (k % 1_000_000_000)],
+        }),
         ts,
       );
       set('Extension', new Variant({ dataType: DataType.ExtensionObject, value: new Range({ low: 0, high: k }) }), ts);
@@ -124,7 +129,10 @@ describe('fault 8: malformed values from the server', { timeout: 120_000 }, () =
     assert.equal(typeof huge?.value, 'string');
     assert.equal(String(huge?.value ?? '').length, HUGE.length + String(toTick).length, '1 MB string kept whole');
     assert.match(String((await lastOf('ArrayInScalar'))?.value), /^\[\d+,\d+\]$/, 'array kept as JSON');
-    assert.equal(typeof (await lastOf('Int64Small'))?.value, 'number');
+    // Int64 within ±2^53 is a number, sign and all; beyond, its exact decimal string (never rounded)
+    const small = await lastOf('Int64Small');
+    assert.equal(small?.value, -1 - (((small?.ts ?? 0) / 100) % 1_000_000_000), 'negative Int64 exact');
+    assert.equal((await lastOf('Int64Big'))?.value, '9223372036854775807', 'Int64 beyond 2^53 kept exact as text');
     assert.match(String((await lastOf('Extension'))?.value), /"high":\d+/, 'ExtensionObject kept as JSON');
     process.stderr.write(`# fault 8: ${msg}\n# ${JSON.stringify(outcome)}\n`);
   });

@@ -40,10 +40,16 @@ export function appendDataValue(batch: SampleBatch, key: number, dv: DataValue, 
       batch.push(key, source, server, x ? 1 : 0, status);
       return;
     case DataType.Int64:
-    case DataType.UInt64:
-      // node-opcua carries 64-bit integers as [high, low]; exact up to 2^53
-      batch.push(key, source, server, Array.isArray(x) ? x[0] * TWO_POW_32 + x[1] : Number(x), status);
+    case DataType.UInt64: {
+      if (!Array.isArray(x)) {
+        batch.push(key, source, server, Number(x), status);
+        return;
+      }
+      const exact = int64(x[0], x[1], v.dataType === DataType.Int64);
+      if (typeof exact === 'number') batch.push(key, source, server, exact, status);
+      else batch.pushText(key, source, server, exact, status);
       return;
+    }
     case DataType.DateTime:
       batch.push(key, source, server, x instanceof Date ? x.getTime() : Number.NaN, status);
       return;
@@ -65,6 +71,22 @@ export function appendDataValue(batch: SampleBatch, key: number, dv: DataValue, 
     default:
       batch.pushText(key, source, server, toJson(x), status);
   }
+}
+
+/**
+ * A 64-bit integer as node-opcua decodes it (two unsigned 32-bit words, high first, for Int64 as for
+ * UInt64): a number where a double holds it exactly (|v| ≤ 2^53), else its exact decimal string, so
+ * no value is silently rounded. Int64 is two's complement: [0xffffffff, 0xffffffff] is −1.
+ */
+export function int64(high: number, low: number, signed: boolean): number | string {
+  if (signed && high >= 0x80000000) {
+    // −2^53 ≤ v < 0 when the top 11 bits of the high word are all set
+    if (high >= 0xffe00000) return (high - TWO_POW_32) * TWO_POW_32 + low;
+  } else if (high < 0x200000) {
+    return high * TWO_POW_32 + low;
+  }
+  const big = (BigInt(high) << 32n) | BigInt(low);
+  return (signed ? BigInt.asIntN(64, big) : big).toString();
 }
 
 function toJson(x: unknown): string {
