@@ -159,7 +159,8 @@ describe('the hub marks its own downtime as a gap', () => {
       assert.equal(downtime.details?.clean, true);
       assert.equal(downtime.details?.since, stoppedAt);
       // Every demo tag stored in the first run ends that run with a marker at the stop (or just after
-      // its newest value), before anything of the second run.
+      // its newest value), before anything of the second run. (Raw history reads what is flushed.)
+      await h.flush();
       let marked = 0;
       for (const t of demoTags) {
         const page = await h.raw({ tagKey: t.key, from: stoppedAt - 60_000, to: Date.now() + 60_000, limit: 1000 });
