@@ -37,7 +37,7 @@ export class SourceClockWatch {
     private readonly confirm = 3,
   ) {}
 
-  /** The accepted offset (SourceTimestamp − ServerTimestamp, ms), once known. */
+  /** The accepted offset (newest SourceTimestamp − PublishTime, ms), once known. */
   get offsetMs(): number | undefined {
     return this.accepted;
   }
