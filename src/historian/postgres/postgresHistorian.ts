@@ -155,6 +155,14 @@ export class PostgresHistorian implements Historian {
     });
     // Idle connections that die (database restart) must not crash the hub; the next query reconnects.
     pool.on('error', (err) => this.log.warn({ err }, 'idle PostgreSQL connection lost'));
+    // Nor any other: a server going down sends 57P01 ("terminating connection due to administrator
+    // command") and then closes the socket, and the client emits 'error' for each outside a query.
+    // pg-pool's idle listener takes only the first and leaves a checked-out client without one, and an
+    // 'error' without a listener is an uncaught exception (seen in fault case 4). Every client gets a
+    // listener of its own for its whole life; failing queries still reject as before.
+    pool.on('connect', (client) =>
+      client.on('error', (err) => this.log.debug({ err: err.message }, 'PostgreSQL connection error')),
+    );
     try {
       await pool.query('SELECT 1');
     } catch (err) {
