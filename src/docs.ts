@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { buildApi } from './api/index.js';
-import type { HubView } from './api/types.js';
-import { configReferenceMarkdown } from './config/docs.js';
+import { buildApi, type HubView } from './api/index.js';
+import { configReferenceMarkdown } from './config/index.js';
 import { GotthardError } from './errors.js';
-import { VERSION } from './hub/hub.js';
+import { VERSION } from './hub/index.js';
 import { AuthService, securitySchema } from './security/auth/index.js';
 
 /** Documents derived from code, by path relative to the project root. */

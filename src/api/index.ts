@@ -1,2 +1,3 @@
 export { API_PREFIX, type ApiOptions, buildApi } from './server.js';
-export type { HubHealth, HubView } from './types.js';
+export { parseRange, parseTime } from './time.js';
+export type { HubHealth, HubView, ServerCertificate, SiteInfo } from './types.js';

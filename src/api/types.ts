@@ -1,9 +1,9 @@
-import type { KpiService } from '../analytics/kpi/service.js';
+import type { KpiService } from '../analytics/kpi/index.js';
 import type { PdmView } from '../analytics/pdm/index.js';
 import type { Historian, HistorianStats } from '../historian/types.js';
 import type { AssetNode } from '../model/assets.js';
+import type { Pipeline } from '../pipeline/index.js';
 import type { SinkHealth } from '../pipeline/outbox/index.js';
-import type { Pipeline } from '../pipeline/pipeline.js';
 import type { SourceHealth } from '../pipeline/types.js';
 import type { HubPki } from '../pki/index.js';
 import type { GovernanceView } from '../security/governance/index.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { GotthardConfig } from '../config/schema.js';
+import type { GotthardConfig } from '../config/index.js';
 import { createPostgresHistorian } from './postgres/index.js';
 import { createSqliteHistorian } from './sqliteHistorian.js';
 import type { Historian } from './types.js';

@@ -1,4 +1,4 @@
-import type { GotthardConfig } from '../config/schema.js';
+import type { GotthardConfig } from '../config/index.js';
 
 /** The built-in demo plant's source, mapped under the config's first site (or `acme/zurich`). */
 export function demoSourceConfig(config: GotthardConfig, endpointUrl: string): unknown {

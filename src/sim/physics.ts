@@ -1,3 +1,4 @@
+import { MACHINE_STATE_NAMES, MachineState, type MachineStateValue } from '../model/index.js';
 import { isPlannedStop } from './calendar.js';
 import type { MachineDescriptor, MachineKind } from './layout.js';
 import { Prng } from './prng.js';
@@ -18,9 +19,7 @@ import { quantize, SIGNALS, type SignalSpec } from './signals.js';
  * - Running machines draw compressed air; when the compressor faults, the pressure falls and the
  *   production machines stop (Idle) until it is back. Energy meters sum the power of what they feed.
  */
-export const MachineState = { Running: 0, Idle: 1, Setup: 2, PlannedStop: 3, Fault: 4, Maintenance: 5 } as const;
-export type MachineStateValue = (typeof MachineState)[keyof typeof MachineState];
-export const MACHINE_STATE_NAMES = ['Running', 'Idle', 'Setup', 'PlannedStop', 'Fault', 'Maintenance'] as const;
+export { MACHINE_STATE_NAMES, MachineState, type MachineStateValue };
 
 /** Fault modes accepted by `injectFault`: a failed bearing, a broken tool, an electrical trip. */
 export const FAULT_MODES = ['bearing', 'tool', 'trip'] as const;

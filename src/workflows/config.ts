@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { WEEKDAYS } from '../analytics/kpi/config.js';
+import { WEEKDAYS } from '../analytics/kpi/index.js';
 import { duration } from '../config/types.js';
 
 /**

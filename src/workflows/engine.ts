@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
-import type { ShiftConfig } from '../analytics/kpi/config.js';
+import type { ShiftConfig } from '../analytics/kpi/index.js';
 import type { PdmView } from '../analytics/pdm/index.js';
 import { GotthardError } from '../errors.js';
 import type { SampleBatch } from '../model/sample.js';

@@ -1,7 +1,11 @@
-import { ShiftCalendar } from '../analytics/kpi/calendar.js';
-import type { ShiftConfig } from '../analytics/kpi/config.js';
-import { WEEKDAYS } from '../analytics/kpi/config.js';
-import { localDayNumber, localToUtc, weekdayOf } from '../analytics/kpi/tz.js';
+import {
+  localDayNumber,
+  localToUtc,
+  ShiftCalendar,
+  type ShiftConfig,
+  WEEKDAYS,
+  weekdayOf,
+} from '../analytics/kpi/index.js';
 import type { DowntimeWindowConfig } from './config.js';
 import type { ScheduleEntry } from './store.js';
 import type { WorkOrder } from './types.js';

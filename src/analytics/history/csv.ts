@@ -1,5 +1,4 @@
-import type { SeriesRow } from '../kpi/service.js';
-import { isoLocal } from '../kpi/tz.js';
+import { isoLocal, type SeriesRow } from '../kpi/index.js';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
 export function csvField(v: string | number | null | undefined): string {

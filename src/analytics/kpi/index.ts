@@ -4,10 +4,12 @@ export {
   type KpiConfig,
   type KpiConfigInput,
   kpiConfigSchema,
+  type ShiftConfig,
   SIX_BIG_LOSSES,
   type SixBigLoss,
   STATE_CATEGORIES,
   type StateCategory,
+  WEEKDAYS,
 } from './config.js';
 export { type Kpis, kpisOf, type WaterfallStep, waterfallOf } from './kpis.js';
 export type { KpiMachine } from './machines.js';
@@ -20,4 +22,5 @@ export {
   type ScopeSummary,
   type SeriesRow,
 } from './service.js';
-export type { PeriodKind } from './store.js';
+export { KpiStore, type PeriodKind } from './store.js';
+export { dayStart, isoLocal, localDayNumber, localToUtc, parseDayLabel, weekdayOf } from './tz.js';

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { parseDuration } from '../../config/types.js';
-import { buildCatalog, type CatalogEntry } from '../../security/governance/catalog.js';
+import { buildCatalog, type CatalogEntry } from '../../security/governance/index.js';
 import { inScope } from '../../security/types.js';
 import { iso } from '../format.js';
 import { Lineage } from '../schemas.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { kpiTableCsv } from '../../analytics/history/csv.js';
+import { kpiTableCsv } from '../../analytics/history/index.js';
 import type { KpiFigure, KpiService } from '../../analytics/kpi/index.js';
-import { dayStart, localDayNumber, parseDayLabel } from '../../analytics/kpi/tz.js';
+import { dayStart, localDayNumber, parseDayLabel } from '../../analytics/kpi/index.js';
 import { GotthardError } from '../../errors.js';
 import { requireInScope, visibleTo } from '../../security/auth/index.js';
 import { inScope } from '../../security/types.js';

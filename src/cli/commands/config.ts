@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { configJsonSchema } from '../../config/docs.js';
-import { loadConfigFile } from '../../config/index.js';
+import { configJsonSchema, loadConfigFile } from '../../config/index.js';
 
 export function registerConfig(program: Command): void {
   const config = program.command('config').description('Check a config file or print the config JSON Schema');

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
+import type { GotthardConfig } from '../../config/index.js';
 import { loadConfigFile, validateConfig } from '../../config/index.js';
-import type { GotthardConfig } from '../../config/schema.js';
 import { demoConfig, Hub } from '../../hub/index.js';
 import { cliLogger } from '../log.js';
 

@@ -7,9 +7,9 @@ export {
   parseCookies,
   requireInScope,
   SESSION_COOKIE,
+  setSessionCookies,
   visibleTo,
 } from './hook.js';
 export { hashPassword, verifyPassword } from './passwords.js';
-export { actorOf, authRoutes } from './routes.js';
 export { AuthService, type AuthServiceOptions, type TokenView, type UserView } from './service.js';
 export { installSecurityHeaders, isLoopback, tlsKeyPair, wantsHttps } from './transport.js';

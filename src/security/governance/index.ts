@@ -1,2 +1,3 @@
+export { buildCatalog, type CatalogEntry } from './catalog.js';
 export { type GovernanceConfig, governanceSchema } from './config.js';
 export { ConfigGovernance, type GovernanceView, governedCatalog, type TagGovernance } from './governance.js';

@@ -1,3 +1,4 @@
+import { MachineState } from '../../../model/index.js';
 import type { PdmConfig } from '../config.js';
 
 /**
@@ -64,7 +65,7 @@ const EWMA_ALPHA = 0.2;
  */
 const RATE_SPREAD_INFLATION = 2;
 /** MachineState Running (OPC UA demo plant and the `status/machine_state` convention). */
-export const RUNNING = 0;
+export const RUNNING = MachineState.Running;
 /** Smallest baseline spread, relative to the mean: quantised, near-constant signals must not explode. */
 const MIN_REL_STD = 0.05;
 

@@ -1,13 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { ErrorReply } from '../../api/schemas.js';
-import type { HubView } from '../../api/types.js';
 import { parseDuration } from '../../config/types.js';
 import { GotthardError } from '../../errors.js';
-import { type AuditRecord, inScope, type Principal } from '../types.js';
-import { CSRF_COOKIE, parseCookies, SESSION_COOKIE, setSessionCookies } from './hook.js';
-import type { AuthService, TokenView, UserView } from './service.js';
+import {
+  type AuthService,
+  CSRF_COOKIE,
+  parseCookies,
+  SESSION_COOKIE,
+  setSessionCookies,
+  type TokenView,
+  type UserView,
+} from '../../security/auth/index.js';
+import { type AuditRecord, inScope, type Principal } from '../../security/types.js';
+import { ErrorReply } from '../schemas.js';
+import type { HubView } from '../types.js';
 
 export interface AuthRouteOptions {
   hub: HubView;
