@@ -67,6 +67,29 @@ module.exports = {
       to: { path: '^src/api/' },
     },
     {
+      name: 'sim-only-from-composition-root',
+      comment:
+        'The demo plant is started by the hub or the CLI (`--demo`, `gotthard sim`); no feature depends on it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(sim|hub|cli)/' },
+      to: { path: '^src/sim/' },
+    },
+    {
+      name: 'hub-is-the-top',
+      comment:
+        'src/hub (the composition root) and src/cli sit on top: nothing below imports them (src/docs.ts builds docs from the running shape).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/(hub|cli)/', '^src/docs\\.ts$'] },
+      to: { path: '^src/(hub|cli)/' },
+    },
+    {
+      name: 'model-is-a-leaf',
+      comment: 'src/model is the shared vocabulary: it imports nothing else from src/ (libraries only).',
+      severity: 'error',
+      from: { path: '^src/model/' },
+      to: { path: '^src/', pathNot: '^src/model/' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycles, type-only ones included: a cycle means two modules are one, or a contract is misplaced.',
       severity: 'error',
