@@ -89,9 +89,11 @@ export interface RetentionRule {
 }
 
 /**
- * The historian: the storage interface that the embedded SQLite engine implements now and the
- * PostgreSQL back end will implement later. It is a `Sink` (values in) and a `TagCatalog` (tag
- * registration) and answers queries.
+ * The historian: the storage interface of both engines, the embedded SQLite one
+ * (src/historian/sqliteHistorian.ts) and the PostgreSQL one for central hubs (src/historian/postgres/),
+ * chosen by `historian.engine` through src/historian/registry.ts. Both pass the same behaviour suite
+ * (test/historian/suite.ts). It is a `Sink` (values in) and a `TagCatalog` (tag registration) and
+ * answers queries.
  */
 export interface Historian extends Sink, TagCatalog {
   /** Opens or creates the store, recovering anything a crash left in the write-ahead staging. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { WEEKDAYS } from '../analytics/kpi/index.js';
 import { duration } from '../config/types.js';
+import { WEEKDAYS } from '../model/index.js';
 
 /**
  * The `workflows:` config key and the rule schema, declared once. Rules from YAML and rules edited

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../../config/types.js';
+import { WEEKDAYS } from '../../model/index.js';
 
 /**
  * The `kpi:` config key, declared once as data. Every default here is the one the demo plant needs,
@@ -26,7 +27,8 @@ const clock = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local clock time HH:MM, e.g. 06:00')
   .describe('Local clock time HH:MM in the site’s time zone.');
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export { WEEKDAYS };
+
 const days = z
   .array(z.enum(WEEKDAYS))
   .min(1)
