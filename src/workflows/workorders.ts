@@ -10,7 +10,6 @@ import type {
   WorkOrder,
   WorkOrderChange,
   WorkOrderDelivery,
-  WorkOrderEvidence,
   WorkOrderPriority,
   WorkOrderStatus,
   WorkOrderStatusSink,
@@ -27,17 +26,12 @@ export const TRANSITIONS: Record<WorkOrderStatus, readonly WorkOrderStatus[]> = 
 
 const ACTIVE: readonly WorkOrderStatus[] = ['open', 'planned', 'in_progress'];
 
-/** What a rule (or a person through the API) asks for. */
-export interface WorkOrderRequest {
-  asset: string;
-  failureMode: string;
-  title: string;
-  reason: string;
-  evidence: WorkOrderEvidence;
-  priority: WorkOrderPriority;
-  requiredDowntimeMin: number;
-  dueBy?: number;
-  ruleId?: string;
+/** What a rule (or a person through the API) asks for: the work order's own fields, as WorkOrder documents them. */
+export interface WorkOrderRequest
+  extends Pick<
+    WorkOrder,
+    'asset' | 'failureMode' | 'title' | 'reason' | 'evidence' | 'priority' | 'requiredDowntimeMin' | 'dueBy' | 'ruleId'
+  > {
   onComplete?: WorkOrderExtra['onComplete'];
 }
 
