@@ -21,3 +21,11 @@ export function globSource(glob: string): string {
   }
   return `^${re}$`;
 }
+
+/**
+ * A glob on unified-namespace paths (tag ids, asset paths), as governance and write allowlists use
+ * them. Case-sensitive, because tag ids are lower case by construction.
+ */
+export function pathGlob(glob: string): RegExp {
+  return new RegExp(globSource(glob));
+}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildAssetTree } from '../../src/model/assets.js';
+import { pathGlob } from '../../src/model/glob.js';
 import { SampleBatch } from '../../src/model/sample.js';
 import { qualityOf, STATUS_BAD_NO_COMMUNICATION, statusName } from '../../src/model/status.js';
 import { toSegment } from '../../src/model/tag.js';
@@ -68,5 +69,24 @@ describe('model', () => {
         ['acme/zurich/machining/line2', 'line', [['cnc3', 'machine', 1]]],
       ],
     );
+  });
+});
+
+describe('path globs (tag ids, asset paths, browse paths)', () => {
+  const m = (glob: string, path: string) => pathGlob(glob).test(path);
+  it('`*` stays inside one segment, `?` is one character, `**` spans segments (also none)', () => {
+    assert.equal(m('acme/*/cnc1', 'acme/zurich/cnc1'), true);
+    assert.equal(m('acme/*/cnc1', 'acme/zurich/line1/cnc1'), false);
+    assert.equal(m('acme/zurich/cnc?', 'acme/zurich/cnc1'), true);
+    assert.equal(m('acme/zurich/cnc?', 'acme/zurich/cnc12'), false);
+    assert.equal(m('acme/**/spindle/*', 'acme/zurich/line1/cnc1/spindle/speed'), true);
+    assert.equal(m('acme/**/spindle/*', 'acme/spindle/speed'), true);
+    assert.equal(m('acme/**', 'acme/zurich/line1'), true);
+  });
+  it('matches the whole path, case-sensitively, and takes other characters literally', () => {
+    assert.equal(m('acme/zurich', 'acme/zurich/cnc1'), false);
+    assert.equal(m('acme/zurich', 'ACME/zurich'), false);
+    assert.equal(m('line[1]/a.b+c', 'line[1]/a.b+c'), true);
+    assert.equal(m('line[1]/a.b+c', 'line1/aXb+c'), false);
   });
 });

@@ -1,5 +1,5 @@
+import { pathGlob } from '../../model/index.js';
 import type { TagCatalog, TagDefinition } from '../../model/tag.js';
-import { pathGlob } from '../glob.js';
 import type { Classification, DataGovernance } from '../types.js';
 import type { GovernanceConfig } from './config.js';
 

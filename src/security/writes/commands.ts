@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
+import { pathGlob } from '../../model/index.js';
 import type { TagRecord } from '../../model/tag.js';
 import type { MachineCommandTarget } from '../../sources/index.js';
-import { pathGlob } from '../glob.js';
 import {
   type AuditTrail,
   inScope,
