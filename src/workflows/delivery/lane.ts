@@ -38,8 +38,13 @@ type Attempt = { done: true } | { done: false; entry: OutboxEntry; error: Delive
  */
 export class ConnectorLane {
   private readonly backoff: Backoff;
-  private running: Promise<void> | undefined;
-  private rerun = false;
+  /** Calls in flight (their entries are still pending in the outbox). */
+  private readonly inFlight = new Map<number, Promise<void>>();
+  /** Due entries read ahead of the workers; cleared on new work so the order stays the outbox's. */
+  private queue: OutboxEntry[] = [];
+  /** Retryable failures of the calls in flight; no new call starts until the lane has backed off. */
+  private failed: Extract<Attempt, { done: false }>[] = [];
+  private pumpSoon = false;
   private cancelTimer: (() => void) | undefined;
   private timerAt: number | undefined;
   private stopped = false;
@@ -58,89 +63,110 @@ export class ConnectorLane {
 
   /** Nothing in flight and nothing due now (entries waiting for their backoff may remain). */
   idle(now: number): boolean {
-    if (this.running) return false;
+    if (this.inFlight.size > 0 || this.pumpSoon) return false;
     const next = this.d.outbox.nextDueAt(this.connector.name);
     return next === undefined || next > now;
   }
 
-  /** New work or a timer: run a pass soon (coalesced). */
+  /** New work or a timer: start calls soon (enqueues of one tick coalesce). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = this.pass().finally(() => {
-      this.running = undefined;
-      if (this.rerun && !this.stopped) {
-        this.rerun = false;
-        this.kick();
-        return;
-      }
-      this.schedule();
-      this.d.settled();
+    if (this.stopped || this.pumpSoon) return;
+    this.pumpSoon = true;
+    this.queue = [];
+    setImmediate(() => {
+      this.pumpSoon = false;
+      this.pump();
     });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelTimer?.();
-    await this.running?.catch(() => undefined);
+    await Promise.allSettled([...this.inFlight.values()]);
   }
 
-  private schedule(): void {
+  /**
+   * Starts calls until `concurrency` are in flight or nothing is due. Each call that ends starts
+   * the next, so a hung call holds one slot, never the others.
+   */
+  private pump(): void {
+    while (!this.stopped && this.failed.length === 0 && this.inFlight.size < this.concurrency) {
+      const e = this.take();
+      if (!e) break;
+      const run = this.attempt(e).then((r) => this.ended(e, r));
+      this.inFlight.set(e.id, run);
+    }
+    if (this.inFlight.size === 0) this.quiet();
+  }
+
+  private take(): OutboxEntry | undefined {
+    if (this.queue.length === 0) {
+      // The outbox hands out the oldest pending entry of each group only, and calls in flight are
+      // still pending: a later change of their work order is not handed out before they end.
+      this.queue = this.d.outbox
+        .due(this.connector.name, this.d.clock.now(), BATCH + this.inFlight.size)
+        .filter((e) => !this.inFlight.has(e.id));
+    }
+    return this.queue.shift();
+  }
+
+  private ended(e: OutboxEntry, r: Attempt): void {
+    this.inFlight.delete(e.id);
+    if (!r.done) this.failed.push(r);
+    if (this.stopped) return;
+    if (this.failed.length > 0) {
+      if (this.inFlight.size === 0) this.backOff();
+      return;
+    }
+    this.pump();
+  }
+
+  /**
+   * The connector is failing: one backoff step for the lane (src/runtime/backoff.ts), and what else
+   * is due waits for it too instead of hammering a system that is down.
+   */
+  private backOff(): void {
+    const c = this.connector;
+    const now = this.d.clock.now();
+    const retryAt = now + this.backoff.next();
+    this.failing = true;
+    for (const f of this.failed) {
+      this.d.outbox.markRetry(f.entry.id, retryAt, now, f.message);
+      this.d.logger.warn(
+        {
+          connector: c.name,
+          id: f.entry.id,
+          attempts: f.entry.attempts,
+          retryInMs: retryAt - now,
+          uncertain: f.error.uncertain,
+          err: f.message,
+        },
+        'delivery failed; will retry',
+      );
+    }
+    this.failed = [];
+    this.queue = [];
+    this.d.outbox.postpone(c.name, now, retryAt);
+    this.quiet();
+  }
+
+  /** Nothing in flight: arm the timer for the next due entry and tell the runtime. */
+  private quiet(): void {
     if (this.stopped) return;
     const next = this.d.outbox.nextDueAt(this.connector.name);
-    if (next === undefined) return;
-    if (this.timerAt !== undefined && this.timerAt <= next) return;
-    this.cancelTimer?.();
-    this.timerAt = next;
-    this.cancelTimer = this.d.clock.setTimer(
-      () => {
-        this.timerAt = undefined;
-        this.cancelTimer = undefined;
-        this.kick();
-      },
-      Math.max(0, next - this.d.clock.now()),
-    );
-  }
-
-  /** Drains what is due, `concurrency` at a time; stops at the first retryable failure. */
-  private async pass(): Promise<void> {
-    await new Promise((r) => setImmediate(r));
-    const c = this.connector;
-    while (!this.stopped) {
-      const due = this.d.outbox.due(c.name, this.d.clock.now(), BATCH);
-      if (due.length === 0) return;
-      for (let i = 0; i < due.length; i += this.concurrency) {
-        if (this.stopped) return;
-        const results = await Promise.all(due.slice(i, i + this.concurrency).map((e) => this.attempt(e)));
-        const failed = results.filter((r): r is Extract<Attempt, { done: false }> => !r.done);
-        if (failed.length === 0) continue;
-        if (this.stopped) return;
-        // The connector is failing: one backoff step for the lane, and what else is due waits for
-        // it too instead of hammering a system that is down.
-        const now = this.d.clock.now();
-        const retryAt = now + this.backoff.next();
-        this.failing = true;
-        for (const f of failed) {
-          this.d.outbox.markRetry(f.entry.id, retryAt, now, f.message);
-          this.d.logger.warn(
-            {
-              connector: c.name,
-              id: f.entry.id,
-              attempts: f.entry.attempts,
-              retryInMs: retryAt - now,
-              uncertain: f.error.uncertain,
-              err: f.message,
-            },
-            'delivery failed; will retry',
-          );
-        }
-        this.d.outbox.postpone(c.name, now, retryAt);
-        return;
-      }
+    if (next !== undefined && !(this.timerAt !== undefined && this.timerAt <= next)) {
+      this.cancelTimer?.();
+      this.timerAt = next;
+      this.cancelTimer = this.d.clock.setTimer(
+        () => {
+          this.timerAt = undefined;
+          this.cancelTimer = undefined;
+          this.kick();
+        },
+        Math.max(0, next - this.d.clock.now()),
+      );
     }
+    this.d.settled();
   }
 
   /** One attempt at one entry: the governance stage, then the connector's call. */
