@@ -2,6 +2,7 @@ import { ShiftCalendar } from '../analytics/kpi/calendar.js';
 import type { ShiftConfig } from '../analytics/kpi/config.js';
 import { WEEKDAYS } from '../analytics/kpi/config.js';
 import { localDayNumber, localToUtc, weekdayOf } from '../analytics/kpi/tz.js';
+import { formatDuration } from '../config/types.js';
 import type { DowntimeWindowConfig } from './config.js';
 import type { ScheduleEntry } from './store.js';
 import type { WorkOrder } from './types.js';
@@ -123,8 +124,9 @@ export function busySlots(
     .map((w) => ({ start: w.plannedStart!, end: w.plannedEnd! }));
 }
 
+/** Durations in reasons as the config writes them (src/config/types.ts), rounded to whole seconds. */
 function fmtMin(ms: number): string {
-  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+  return formatDuration(Math.round(ms / 1000) * 1000);
 }
 
 function atLocal(tz: string, day: number, clock: string): number {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { formatDuration } from '../../config/types.js';
 import { Backoff } from '../../runtime/backoff.js';
 import type { DataGovernance } from '../../security/types.js';
 import type { Clock } from './clock.js';
@@ -213,7 +214,7 @@ export class ConnectorLane {
       if (d.permanent || tooOld || entry.attempts >= retry.maxAttempts) {
         const why = d.permanent
           ? message
-          : `${message} (gave up after ${entry.attempts} attempts over ${Math.round((now - e.createdAt) / 60_000)} min)`;
+          : `${message} (gave up after ${entry.attempts} attempts over ${formatDuration(Math.round((now - e.createdAt) / 1000) * 1000)})`;
         outbox.markDead(e.id, now, why);
         this.d.logger.warn(
           { connector: c.name, id: e.id, key: e.idempotencyKey, err: why },
