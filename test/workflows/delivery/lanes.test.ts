@@ -15,7 +15,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('one queue per connector', () => {
-  it('a connector whose endpoint accepts and never answers does not delay another connector', async () => {
+  it('a connector whose endpoint accepts and never answers does not delay another connector', async (t) => {
     // Two real HTTP servers: `erp` reads each request and never answers (the first three times),
     // `cmms` answers at once. Both receive every work-order change.
     const erp = new WebhookReceiver('k-erp');
@@ -47,6 +47,7 @@ describe('one queue per connector', () => {
     // While erp hung, its first request was still open.
     assert.ok(erp.received.length >= 2, 'erp was asked (and hung) meanwhile');
     const lags = cmms.received.map((r) => r.at - (enqueuedAt.get(r.key) ?? 0));
+    t.diagnostic(`cmms delivery lag behind enqueue while erp hangs: ${lags.join(', ')} ms`);
     assert.ok(
       lags.every((ms) => ms < 1000),
       `each cmms delivery within 1 s of its enqueue while erp hangs (lags ${lags.join(', ')} ms)`,
