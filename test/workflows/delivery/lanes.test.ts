@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import type { DataGovernance } from '../../../src/security/types.js';
 import type { Connector, DeliveryContext, DeliveryOutcome } from '../../../src/workflows/delivery/index.js';
-import { Delivery } from '../../../src/workflows/delivery/index.js';
+import { Delivery, DeliveryOutbox } from '../../../src/workflows/delivery/index.js';
+import type { NewEntry } from '../../../src/workflows/delivery/outbox.js';
 import { freePort, waitFor } from '../../helpers/net.js';
 import { change, connectors, log, WebhookReceiver, workOrder } from './helpers.js';
 
@@ -198,5 +200,30 @@ describe('health counters', () => {
     assert.equal(h?.dropped, 0);
     await b.stop();
     await rx.stop();
+  });
+
+  it('an outbox file from before the counters starts from the entries it holds', () => {
+    const path = join(dir, 'upgrade.db');
+    const o = new DeliveryOutbox(path);
+    const base: Omit<NewEntry, 'connector' | 'idempotencyKey'> = {
+      group: 'g',
+      summary: 's',
+      payload: {
+        type: 'action',
+        action: { kind: 'http.call', method: 'POST', url: 'http://x', headers: {}, body: '' },
+        tagIds: [],
+      },
+    };
+    const a = o.add({ ...base, connector: 'cmms', idempotencyKey: 'k1' }, 1).entry;
+    o.add({ ...base, connector: 'cmms', idempotencyKey: 'k2' }, 2);
+    o.add({ ...base, connector: 'cmms', idempotencyKey: 'k3' }, 3, 'dead', 'refused');
+    o.markDelivered(a.id, 'cmms', 4);
+    o.close();
+    const db = new Database(path);
+    db.exec('DROP TABLE counters');
+    db.close();
+    const reopened = new DeliveryOutbox(path);
+    assert.deepEqual(reopened.counters().get('cmms'), { appended: 3, delivered: 1, discarded: 0 });
+    reopened.close();
   });
 });
