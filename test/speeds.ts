@@ -31,12 +31,14 @@ export const UNIT: readonly string[] = [
   'test/security/auth.test.ts',
   'test/security/matrix.test.ts',
   'test/sim/physics.test.ts',
+  'test/sinks/registry.test.ts',
   'test/sources/opcua/clock.test.ts',
   'test/sources/opcua/config.test.ts',
   'test/sources/opcua/values.test.ts',
   'test/speeds.test.ts',
   'test/web/downsample.test.ts',
   'test/workflows/api.test.ts',
+  'test/workflows/delivery/registry.test.ts',
   'test/workflows/rules.test.ts',
 ];
 
@@ -77,6 +79,7 @@ export const INTEGRATION: readonly string[] = [
   'test/workflows/delivery/api.test.ts', // HTTP receivers
   'test/workflows/delivery/delivery.test.ts', // HTTP receivers, child processes
   'test/workflows/delivery/hub.test.ts', // a hub, an HTTP receiver
+  'test/workflows/delivery/lanes.test.ts', // HTTP receivers (one that never answers)
   'test/workflows/delivery/sap.test.ts', // the SAP stand-in HTTP server
   'test/workflows/demo-loop.test.ts', // a hub with the demo plant
 ];

@@ -12,6 +12,21 @@ export function parseDuration(input: string | number): number | undefined {
 }
 
 /**
+ * Milliseconds in the config's own duration syntax (`45s`, `2m`, `90m`, `1h`, `1500ms`): the largest
+ * unit that states the value exactly, so `parseDuration(formatDuration(ms)) === ms` and a message
+ * about a rule shows its durations as the rule was written (a 45 s schedule reads `every 45s`, not
+ * a rounded `1 min`).
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return `${ms}ms`;
+  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+    const u = UNIT_MS[unit] as number;
+    if (ms >= u && ms % u === 0) return `${ms / u}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/**
  * A duration in config: a number of milliseconds or a string with a unit (ms, s, m, h, d, w).
  * Parsed to milliseconds.
  */

@@ -19,14 +19,9 @@ import { AuthService, isLoopback as isLoopbackHost, tlsKeyPair, wantsHttps } fro
 import { ConfigGovernance, governedCatalog } from '../security/governance/index.js';
 import { GuardedCommands } from '../security/writes/index.js';
 import type { DemoPlant } from '../sim/index.js';
+import { createSinks, type EgressSink } from '../sinks/index.js';
 import { createSource, isMachineCommandTarget, sourceConfigSchema } from '../sources/index.js';
-import {
-  brokerTarget,
-  connectionTarget,
-  type EmbeddedBroker,
-  startEmbeddedBroker,
-  UnsPublisher,
-} from '../uns/index.js';
+import { brokerTarget, connectionTarget, type EmbeddedBroker, startEmbeddedBroker } from '../uns/index.js';
 import { Delivery } from '../workflows/delivery/index.js';
 import { Workflows } from '../workflows/index.js';
 import { demoSourceConfig } from './demo.js';
@@ -74,7 +69,8 @@ export class Hub implements HubView {
   private workflowsUnlisten: (() => void) | undefined;
   private deliveryImpl: Delivery | undefined;
   private mqttBroker: EmbeddedBroker | undefined;
-  private uns: UnsPublisher | undefined;
+  /** Egress sinks from the sink registry (src/sinks), in start order; the historian is not among them. */
+  private readonly egress: EgressSink[] = [];
   private stopping: Promise<void> | undefined;
   private alive: AliveFile | undefined;
   private authImpl: AuthService | undefined;
@@ -175,7 +171,7 @@ export class Hub implements HubView {
       });
     }
 
-    if (c.uns) await this.startUns(c.uns, historian);
+    await this.startSinks(historian);
 
     this.pkiImpl = await openPki({
       dir: c.pki.dir ?? join(c.dataDir, 'pki'),
@@ -333,32 +329,28 @@ export class Hub implements HubView {
     this.workflowsImpl?.start();
   }
 
-  /** The unified namespace: the embedded broker when configured, and the publisher as a pipeline sink. */
-  private async startUns(u: NonNullable<GotthardConfig['uns']>, historian: Historian): Promise<void> {
-    const c = this.config;
-    if (u.broker.mode === 'embedded') {
+  /**
+   * The embedded MQTT broker when `uns.broker.mode` is `embedded` (delivery's `mqtt.publish` uses it
+   * too), then every configured sink of the registry, started in its order and added to the pipeline.
+   */
+  private async startSinks(historian: Historian): Promise<void> {
+    const u = this.config.uns;
+    if (u?.broker.mode === 'embedded') {
       this.mqttBroker = await startEmbeddedBroker(u.broker, this.log.child({ component: 'mqtt-broker' }));
     }
-    const nodeId =
-      u.nodeId ??
-      (hostname()
-        .replace(/[^a-zA-Z0-9_.-]+/g, '-')
-        .replace(/^[^a-zA-Z0-9]+/, '') ||
-        'gotthard');
-    const site = c.assets.sites.length === 1 ? c.assets.sites[0]?.id : undefined;
-    this.uns = new UnsPublisher({
-      config: u,
-      nodeId: u.sparkplug.edgeNodeId ?? nodeId,
-      groupId: u.sparkplug.groupId ?? (site ? `${c.assets.enterprise.id}-${site}` : c.assets.enterprise.id),
-      target: brokerTarget(u.broker, this.mqttBroker, 'uns.broker'),
-      outboxPath: u.outbox.path ?? join(c.dataDir, 'outbox', 'uns.db'),
+    const sinks = createSinks({
+      config: this.config,
       tags: historian,
-      ...(this.governanceImpl ? { governance: this.governanceImpl } : {}),
+      governance: this.governanceImpl,
       events: { emit: (e) => this.onEvent(e) },
-      logger: this.log.child({ component: 'uns' }),
+      broker: this.mqttBroker,
+      logger: this.log,
     });
-    await this.uns.start();
-    this.pipeline.addSink(this.uns);
+    for (const sink of sinks) {
+      await sink.start();
+      this.egress.push(sink);
+      this.pipeline.addSink(sink);
+    }
   }
 
   private onEvent(e: HubEvent): void {
@@ -380,7 +372,7 @@ export class Hub implements HubView {
       sources,
       historian,
       ingest: { valuesPerSecond: Math.round(this.pipeline.meter.rate()), totalValues: this.pipeline.meter.total },
-      sinks: [...(this.uns ? [this.uns.health()] : []), ...(this.deliveryImpl?.health() ?? [])],
+      sinks: [...this.egress.map((s) => s.health()), ...(this.deliveryImpl?.health() ?? [])],
     };
   }
 

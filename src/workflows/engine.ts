@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import type { ShiftConfig } from '../analytics/kpi/index.js';
 import type { PdmView } from '../analytics/pdm/index.js';
+import { formatDuration } from '../config/types.js';
 import { GotthardError } from '../errors.js';
 import type { SampleBatch } from '../model/sample.js';
 import type { TagRecord } from '../model/tag.js';
@@ -406,14 +407,14 @@ export class Workflows {
         : [];
     const message =
       t.kind === 'tag'
-        ? `${t.tag} = ${fmt(w.value)} ${t.above !== undefined ? `above ${t.above}` : `below ${t.below}`}${t.for > 0 ? ` for ${Math.round(t.for / 1000)} s` : ''}`
+        ? `${t.tag} = ${fmt(w.value)} ${t.above !== undefined ? `above ${t.above}` : `below ${t.below}`}${t.for > 0 ? ` for ${formatDuration(t.for)}` : ''}`
         : t.kind === 'kpi'
-          ? `${t.kpi} = ${fmt(w.value)} ${t.above !== undefined ? `above ${t.above}` : `below ${t.below}`} over ${Math.round(t.window / 60_000)} min`
+          ? `${t.kpi} = ${fmt(w.value)} ${t.above !== undefined ? `above ${t.above}` : `below ${t.below}`} over ${formatDuration(t.window)}`
           : t.kind === 'pdm'
             ? String(w.pdm?.message ?? `pdm ${t.event}`)
             : t.kind === 'state'
               ? `${t.tag} entered ${fmt(w.value)}`
-              : `schedule (every ${Math.round(t.every / 60_000)} min)`;
+              : `schedule (every ${formatDuration(t.every)})`;
     const firing: Firing = {
       rule,
       asset: w.asset,

@@ -6,6 +6,7 @@ import {
   WEEKDAYS,
   weekdayOf,
 } from '../analytics/kpi/index.js';
+import { formatDuration } from '../config/types.js';
 import type { DowntimeWindowConfig } from './config.js';
 import type { ScheduleEntry } from './store.js';
 import type { WorkOrder } from './types.js';
@@ -127,8 +128,9 @@ export function busySlots(
     .map((w) => ({ start: w.plannedStart!, end: w.plannedEnd! }));
 }
 
+/** Durations in reasons as the config writes them (src/config/types.ts), rounded to whole seconds. */
 function fmtMin(ms: number): string {
-  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms / 60_000)} min`;
+  return formatDuration(Math.round(ms / 1000) * 1000);
 }
 
 function atLocal(tz: string, day: number, clock: string): number {

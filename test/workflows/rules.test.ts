@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { validateConfig } from '../../src/config/index.js';
+import { formatDuration, parseDuration } from '../../src/config/types.js';
 import { SampleBatch } from '../../src/model/sample.js';
 import type { TagRecord } from '../../src/model/tag.js';
 import type { HubEvent } from '../../src/pipeline/types.js';
@@ -286,6 +287,27 @@ describe('rules: triggers with hysteresis and minimum duration', () => {
     at(T0 + 2 * H + 5);
     assert.equal(events.filter((e) => e.kind === 'rule.fired').length, 2);
     assert.equal(wf.store.workOrders(10).length, 1, 'the second firing updated the open inspection');
+    wf.stop();
+  });
+
+  it('reasons state durations as the rule wrote them (a 45 s schedule is "every 45s", not "every 1 min")', async () => {
+    const rule: RuleInput = {
+      id: 'short',
+      assets: [M1],
+      trigger: { kind: 'schedule', every: '45s' },
+      actions: [{ ...woAction, failureMode: 'inspection' }],
+    };
+    const { wf, at, events } = await engine({ rules: [rule], downtime: always });
+    at(T0 + 45_000 * 3);
+    at(T0 + 45_000 * 3 + 1000);
+    const fired = events.find((e) => e.kind === 'rule.fired');
+    assert.match(fired?.message ?? '', /schedule \(every 45s\)/);
+    assert.match(wf.store.workOrders(10)[0]?.reason ?? '', /every 45s/);
+    for (const ms of [250, 1500, 45_000, 90_000, 3_600_000, 5_400_000, 86_400_000]) {
+      assert.equal(parseDuration(formatDuration(ms)), ms, `${ms} ms round-trips as ${formatDuration(ms)}`);
+    }
+    assert.equal(formatDuration(90_000), '90s');
+    assert.equal(formatDuration(5_400_000), '90m');
     wf.stop();
   });
 });

@@ -16,18 +16,3 @@ export const systemClock: Clock = {
     return () => clearTimeout(t);
   },
 };
-
-export interface BackoffPolicy {
-  initialDelayMs: number;
-  maxDelayMs: number;
-}
-
-/**
- * Exponential backoff with "equal jitter": the n-th retry waits between 50 % and 100 % of
- * min(maxDelay, initialDelay · 2^(n−1)), so hubs that lost the same ERP do not retry in lockstep,
- * and a retry never comes sooner than half the nominal delay.
- */
-export function backoffDelay(attempt: number, p: BackoffPolicy, random: () => number = Math.random): number {
-  const nominal = Math.min(p.maxDelayMs, p.initialDelayMs * 2 ** Math.max(0, Math.min(attempt - 1, 40)));
-  return Math.round(nominal / 2 + random() * (nominal / 2));
-}

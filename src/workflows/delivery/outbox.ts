@@ -69,6 +69,13 @@ function toEntry(r: Row): OutboxEntry {
   return e;
 }
 
+export interface ConnectorCounters {
+  /** Entries ever stored (pending or straight into the dead letters); a repeated idempotency key is not counted. */
+  appended: number;
+  delivered: number;
+  discarded: number;
+}
+
 export interface ConnectorBacklog {
   pending: number;
   dead: number;
@@ -120,6 +127,22 @@ export class DeliveryOutbox {
       );
       CREATE TABLE IF NOT EXISTS inbound_seen (mac TEXT PRIMARY KEY, at REAL NOT NULL);
     `);
+    // Totals per connector kept with the entries, in the same statements, so health counts agree
+    // across restarts and pruning (appended = delivered + pending + dead + discarded). A file from
+    // before the table existed starts from the entries it still holds.
+    const hadCounters = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'counters'`).get();
+    if (!hadCounters) {
+      db.transaction(() => {
+        db.exec(`CREATE TABLE counters (
+          connector TEXT PRIMARY KEY,
+          appended INTEGER NOT NULL DEFAULT 0,
+          delivered INTEGER NOT NULL DEFAULT 0,
+          discarded INTEGER NOT NULL DEFAULT 0
+        )`);
+        db.exec(`INSERT INTO counters (connector, appended, delivered, discarded)
+          SELECT connector, COUNT(*), SUM(state = 'delivered'), SUM(state = 'discarded') FROM entries GROUP BY connector`);
+      })();
+    }
     this.db = db;
     this.stmts = {
       insert: db.prepare(
@@ -138,7 +161,7 @@ export class DeliveryOutbox {
       ),
       // Entries blocked behind an earlier one of their group are not due, whatever their next_at.
       nextDue: db.prepare(
-        `SELECT MIN(e.next_at) AS t FROM entries e WHERE e.state = 'pending'
+        `SELECT MIN(e.next_at) AS t FROM entries e WHERE e.connector = ? AND e.state = 'pending'
            AND NOT EXISTS (SELECT 1 FROM entries p WHERE p.connector = e.connector AND p.grp = e.grp
                            AND p.id < e.id AND p.state IN ('pending', 'dead'))`,
       ),
@@ -161,6 +184,13 @@ export class DeliveryOutbox {
          FROM entries WHERE state IN ('pending', 'dead') GROUP BY connector`,
       ),
       pendingOf: db.prepare(`SELECT COUNT(*) AS n FROM entries WHERE connector = ? AND state = 'pending'`),
+      countAppended: db.prepare(
+        `INSERT INTO counters (connector, appended) VALUES (?, 1)
+         ON CONFLICT (connector) DO UPDATE SET appended = appended + 1`,
+      ),
+      countDelivered: db.prepare(`UPDATE counters SET delivered = delivered + 1 WHERE connector = ?`),
+      countDiscarded: db.prepare(`UPDATE counters SET discarded = discarded + 1 WHERE connector = ?`),
+      counters: db.prepare('SELECT connector, appended, delivered, discarded FROM counters'),
       prune: db.prepare(`DELETE FROM entries WHERE state IN ('delivered', 'discarded') AND updated_at < ?`),
       getExt: db.prepare('SELECT external_id AS id FROM external_ids WHERE connector = ? AND work_order = ?'),
       setExt: db.prepare(
@@ -183,19 +213,23 @@ export class DeliveryOutbox {
     state: 'pending' | 'dead' = 'pending',
     error?: string,
   ): { entry: OutboxEntry; duplicate: boolean } {
-    const r = this.stmts.insert.run(
-      e.connector,
-      e.idempotencyKey,
-      e.group,
-      e.asset ?? null,
-      e.summary,
-      JSON.stringify(e.payload),
-      state,
-      now,
-      now,
-      now,
-      error ?? null,
-    );
+    const r = this.db.transaction(() => {
+      const ins = this.stmts.insert.run(
+        e.connector,
+        e.idempotencyKey,
+        e.group,
+        e.asset ?? null,
+        e.summary,
+        JSON.stringify(e.payload),
+        state,
+        now,
+        now,
+        now,
+        error ?? null,
+      );
+      if (ins.changes === 1) this.stmts.countAppended.run(e.connector);
+      return ins;
+    })();
     const row = this.stmts.byKey.get(e.connector, e.idempotencyKey) as Row;
     return { entry: toEntry(row), duplicate: r.changes === 0 };
   }
@@ -209,18 +243,20 @@ export class DeliveryOutbox {
     return (this.stmts.due.all(connector, now, limit) as Row[]).map(toEntry);
   }
 
-  /** Earliest `nextAt` of a pending entry, or undefined when nothing waits. */
-  nextDueAt(): number | undefined {
+  /** Earliest `nextAt` of a pending entry of `connector` that is not blocked behind its group, or undefined. */
+  nextDueAt(connector: string): number | undefined {
     if (this.closed) return undefined;
-    return (this.stmts.nextDue.get() as { t: number | null }).t ?? undefined;
+    return (this.stmts.nextDue.get(connector) as { t: number | null }).t ?? undefined;
   }
 
   beginAttempt(id: number, now: number): void {
     this.stmts.begin.run(now, id);
   }
 
-  markDelivered(id: number, now: number, externalId?: string): void {
-    this.stmts.delivered.run(now, externalId ?? null, id);
+  markDelivered(id: number, connector: string, now: number, externalId?: string): void {
+    this.db.transaction(() => {
+      if (this.stmts.delivered.run(now, externalId ?? null, id).changes === 1) this.stmts.countDelivered.run(connector);
+    })();
   }
 
   markRetry(id: number, nextAt: number, now: number, error: string): void {
@@ -241,8 +277,22 @@ export class DeliveryOutbox {
     return this.stmts.revive.run(now, now, now, id).changes === 1;
   }
 
-  discard(id: number, now: number): boolean {
-    return this.stmts.discard.run(now, id).changes === 1;
+  discard(id: number, connector: string, now: number): boolean {
+    return this.db.transaction(() => {
+      const done = this.stmts.discard.run(now, id).changes === 1;
+      if (done) this.stmts.countDiscarded.run(connector);
+      return done;
+    })();
+  }
+
+  /** Totals per connector since the file was created (they survive restarts and pruning). */
+  counters(): Map<string, ConnectorCounters> {
+    const out = new Map<string, ConnectorCounters>();
+    if (this.closed) return out;
+    for (const r of this.stmts.counters.all() as ({ connector: string } & ConnectorCounters)[]) {
+      out.set(r.connector, { appended: r.appended, delivered: r.delivered, discarded: r.discarded });
+    }
+    return out;
   }
 
   list(state: EntryState, limit = 500, connector?: string): OutboxEntry[] {

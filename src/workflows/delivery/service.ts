@@ -13,17 +13,11 @@ import {
   type WorkOrderDelivery,
   type WorkOrderStatusSink,
 } from '../types.js';
-import { backoffDelay, type Clock, systemClock } from './clock.js';
-import type { ConnectorsConfig, InboundConfig } from './config.js';
-import { EmailConnector } from './connectors/email.js';
-import { HttpCallConnector, httpSinkOf } from './connectors/http-call.js';
-import { MqttConnector } from './connectors/mqtt.js';
-import { SapPmConnector } from './connectors/sap-pm.js';
-import type { Connector } from './connectors/types.js';
-import { DeliveryError } from './connectors/types.js';
-import { WebhookConnector } from './connectors/webhook.js';
+import { type Clock, systemClock } from './clock.js';
+import type { ConnectorsConfig } from './config.js';
+import { type Connector, createConnector, HttpCallConnector, MqttConnector } from './connectors/index.js';
+import { ConnectorLane } from './lane.js';
 import { DeliveryOutbox, type EntryPayload, type NewEntry, type OutboxEntry } from './outbox.js';
-import { filterEvidence } from './payload.js';
 import { SIGNATURE_HEADER, tokenMatches, verifySignature } from './signature.js';
 
 export interface DeliveryOptions {
@@ -35,7 +29,7 @@ export interface DeliveryOptions {
   clock?: Clock;
   /** Jitter source (0…1); default Math.random. */
   random?: () => number;
-  /** Asked at enqueue time (and again at delivery for rule actions); absent means no classification. */
+  /** Asked by the governance stage right before every send; absent means no classification. */
   governance?: () => DataGovernance | undefined;
   /** Broker for `mqtt.publish` actions (the UNS broker or `connectors.mqtt`), when there is one. */
   mqtt?: BrokerTarget;
@@ -76,38 +70,39 @@ export const inboundStatusSchema = z
     message: 'give workOrderId (the hub id, e.g. WO-000042) or externalId (the id in your system)',
   });
 
-interface ConnectorState {
-  lastDeliveredAt?: number;
-  lastError?: string;
-  failing: boolean;
-  appended: number;
-  delivered: number;
-  refused: number;
-}
+/**
+ * Where each rule action kind goes: the connector it names, or the built-in connector of its kind.
+ * The chosen connector must list the action kind in its `actions`.
+ */
+const ACTION_ROUTES: { [K in OutboundAction['kind']]: (a: Extract<OutboundAction, { kind: K }>) => string } = {
+  'notify.webhook': (a) => a.connector,
+  'notify.email': (a) => a.connector,
+  'mqtt.publish': () => 'mqtt',
+  'http.call': () => 'http',
+};
 
-const BATCH = 50;
+function routeOf(action: OutboundAction): string {
+  return (ACTION_ROUTES[action.kind] as (a: OutboundAction) => string)(action);
+}
 
 /**
  * Delivery that loses nothing: every outbound call (work-order changes to SAP / webhooks / e-mail,
  * rule actions) is first written to a durable outbox, then delivered by the runtime, retried with
- * exponential backoff and jitter, and moved to the dead letters only when refused permanently or
+ * jittered exponential backoff (src/runtime/backoff.ts), and moved to the dead letters only when refused permanently or
  * still failing after `retry.deadAfter`. Idempotency keys make retries harmless; entries of one
- * work order reach a connector in order. Inbound status updates come back through
+ * work order reach a connector in order. Each connector has its own queue (a `ConnectorLane`), so one
+ * that hangs delays only itself, and every entry passes the governance stage right before its
+ * connector is called (src/workflows/delivery/governance.ts). Inbound status updates come back through
  * `inboundStatus`, authenticated by an HMAC signature or a bearer token.
  */
 export class Delivery implements WorkOrderDelivery, ActionDelivery {
   private readonly outbox: DeliveryOutbox;
   private readonly connectors = new Map<string, Connector>();
-  private readonly inbound = new Map<string, InboundConfig>();
-  private readonly state = new Map<string, ConnectorState>();
+  private readonly lanes = new Map<string, ConnectorLane>();
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly log: Logger;
   private statusSink: WorkOrderStatusSink | undefined;
-  private cancelTimer: (() => void) | undefined;
-  private timerAt: number | undefined;
-  private running: Promise<void> | undefined;
-  private rerun = false;
   private started = false;
   private stopped = false;
   private readonly stopController = new AbortController();
@@ -120,20 +115,28 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
     this.log = opts.logger;
     this.statusSink = opts.statusSink;
     const cfg = opts.config;
-    for (const k of cfg.list) {
-      const c =
-        k.kind === 'sap-pm'
-          ? new SapPmConnector(k)
-          : k.kind === 'webhook'
-            ? new WebhookConnector(k)
-            : new EmailConnector(k, cfg.timeout);
-      this.register(c);
-      if (k.kind !== 'email' && k.inbound) this.inbound.set(k.name, k.inbound);
-    }
+    for (const k of cfg.list) this.register(createConnector(k, { timeout: cfg.timeout, logger: opts.logger }));
     this.register(new HttpCallConnector());
     if (opts.mqtt) this.register(new MqttConnector(opts.mqtt, opts.mqttClientId ?? 'gotthard-actions'));
     for (const c of opts.connectors ?? []) this.register(c);
     this.outbox = new DeliveryOutbox(opts.outboxPath);
+    for (const c of this.connectors.values()) {
+      this.lanes.set(
+        c.name,
+        new ConnectorLane(c, {
+          outbox: this.outbox,
+          clock: this.clock,
+          random: this.random,
+          retry: cfg.retry,
+          timeout: cfg.timeout,
+          governance: () => this.opts.governance?.(),
+          stopSignal: this.stopController.signal,
+          rememberExternalId: (connector, wo, id) => this.rememberExternalId(connector, wo, id),
+          settled: () => this.settled(),
+          logger: this.log,
+        }),
+      );
+    }
   }
 
   private register(c: Connector): void {
@@ -144,7 +147,6 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
       );
     }
     this.connectors.set(c.name, c);
-    this.state.set(c.name, { failing: false, appended: 0, delivered: 0, refused: 0 });
   }
 
   /** Names and kinds of the connectors (rules check their actions against it). */
@@ -154,7 +156,7 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
       kind: c.kind,
       target: c.target,
       workOrders: c.workOrders,
-      inbound: this.inbound.has(c.name),
+      inbound: c.inbound !== undefined,
     }));
   }
 
@@ -177,16 +179,15 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
         this.outbox.markDead(e.id, this.clock.now(), `connector "${name}" is no longer configured`);
       }
     }
-    this.kick();
+    this.kickAll();
   }
 
   /** Stops: aborts calls in flight (they count as uncertain and are checked on the next start), closes the outbox. */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.cancelTimer?.();
     this.stopController.abort();
-    await this.running?.catch(() => undefined);
+    await Promise.all([...this.lanes.values()].map((l) => l.stop()));
     await Promise.allSettled([...this.connectors.values()].map((c) => c.close()));
     this.outbox.close();
     this.releaseIdle();
@@ -198,62 +199,44 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
   enqueue(action: OutboundAction, idempotencyKey: string, tagIds: readonly string[]): void;
   enqueue(item: WorkOrderChange | OutboundAction, idempotencyKey?: string, tagIds?: readonly string[]): void {
     if (this.stopped) throw new GotthardError('GT_INTERNAL', 'delivery is stopped');
-    if ('workOrder' in item) this.enqueueChange(item);
-    else this.enqueueAction(item, idempotencyKey ?? '', tagIds ?? []);
-    this.kick();
+    const connectors =
+      'workOrder' in item ? this.enqueueChange(item) : [this.enqueueAction(item, idempotencyKey ?? '', tagIds ?? [])];
+    if (this.started) for (const name of connectors) this.lanes.get(name)?.kick();
   }
 
-  private enqueueChange(change: WorkOrderChange): void {
+  /** One entry per connector that takes work orders; returns their names. Classification is the governance stage's, at send time. */
+  private enqueueChange(change: WorkOrderChange): string[] {
     const wo = change.workOrder;
-    const gov = this.opts.governance?.();
+    const names: string[] = [];
     for (const c of this.connectors.values()) {
       if (!c.workOrders) continue;
       // A change the connector's own system reported (inbound status) is not echoed back to it.
       if (change.actor === `connector:${c.name}`) continue;
-      const { change: filtered, withheldTagIds } = filterEvidence(change, c.sink, gov);
       this.store({
         connector: c.name,
         idempotencyKey: `${wo.id}:r${wo.revision}:${change.kind}`,
         group: `wo:${wo.id}`,
         asset: wo.asset,
         summary: `${wo.id} ${change.kind}: ${wo.title}`,
-        payload: { type: 'workorder', change: filtered, withheldTagIds },
+        payload: { type: 'workorder', change, withheldTagIds: [] },
       });
+      names.push(c.name);
     }
+    return names;
   }
 
-  private targetOf(action: OutboundAction): { connector?: Connector; sink: string; why?: string } {
-    const want =
-      action.kind === 'notify.webhook'
-        ? { name: action.connector, kind: 'webhook' }
-        : action.kind === 'notify.email'
-          ? { name: action.connector, kind: 'email' }
-          : action.kind === 'mqtt.publish'
-            ? { name: 'mqtt', kind: 'mqtt' }
-            : { name: 'http', kind: 'http' };
-    const c = this.connectors.get(want.name);
-    const sink = action.kind === 'http.call' ? httpSinkOf(action.url) : (c?.sink ?? `${want.kind}:${want.name}`);
-    if (!c || c.kind !== want.kind) {
-      const why =
-        want.kind === 'mqtt'
-          ? 'no MQTT broker: configure uns or connectors.mqtt'
-          : `no ${want.kind} connector named "${want.name}" in connectors.list`;
-      return { sink, why };
-    }
-    return { connector: c, sink };
+  /** Why `action` has no connector to go to, or undefined when it has one. */
+  private unroutable(action: OutboundAction, name: string): string | undefined {
+    const c = this.connectors.get(name);
+    if (c?.actions.includes(action.kind)) return undefined;
+    if (action.kind === 'mqtt.publish') return 'no MQTT broker: configure uns or connectors.mqtt';
+    const kind = action.kind.replace(/^notify\./, '');
+    return `no ${kind} connector named "${name}" in connectors.list`;
   }
 
-  private refusedTags(sink: string, tagIds: readonly string[]): string[] {
-    const gov = this.opts.governance?.();
-    return gov ? tagIds.filter((t) => !gov.mayLeave(t, sink)) : [];
-  }
-
-  private enqueueAction(action: OutboundAction, idempotencyKey: string, tagIds: readonly string[]): void {
+  private enqueueAction(action: OutboundAction, idempotencyKey: string, tagIds: readonly string[]): string {
     if (!idempotencyKey) throw new GotthardError('GT_INTERNAL', 'an outbound action needs an idempotency key');
-    const t = this.targetOf(action);
-    const connector =
-      t.connector?.name ??
-      (action.kind === 'notify.webhook' || action.kind === 'notify.email' ? action.connector : action.kind);
+    const connector = routeOf(action);
     const summary =
       action.kind === 'mqtt.publish'
         ? `publish ${action.topic}`
@@ -269,18 +252,8 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
     };
     const asset = tagIds[0]?.split('/').slice(0, 5).join('/');
     if (asset) entry.asset = asset;
-    if (t.why) {
-      this.store(entry, t.why);
-      return;
-    }
-    // A templated payload cannot be stripped of a value, so it is held back whole.
-    const refused = this.refusedTags(t.sink, tagIds);
-    this.store(
-      entry,
-      refused.length > 0
-        ? `classification: ${refused.join(', ')} may not leave through ${t.sink}; allow it in governance, then retry`
-        : undefined,
-    );
+    this.store(entry, this.unroutable(action, connector));
+    return connector;
   }
 
   /** Persists an entry; with `deadReason` (or a full outbox) straight into the dead letters, never dropped. */
@@ -291,165 +264,37 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
       reason = `outbox full: ${this.opts.config.maxQueued} entries wait for ${e.connector} (connectors.maxQueued); retry once it drains`;
     }
     const { entry, duplicate } = this.outbox.add(e, now, reason ? 'dead' : 'pending', reason);
-    const st = this.state.get(e.connector);
     if (duplicate) {
       this.log.debug({ connector: e.connector, key: e.idempotencyKey }, 'idempotency key already queued; kept once');
       return;
     }
-    if (st) st.appended++;
     if (reason) {
-      if (st) st.refused++;
       this.log.warn({ connector: e.connector, id: entry.id, reason }, 'delivery entry held in the dead letters');
     }
   }
 
-  // ---- the runtime -----------------------------------------------------------------------------
+  // ---- the runtime: one lane per connector (lane.ts) ------------------------------------------
 
-  /** New work or a timer: run a pass soon (coalesced). */
-  private kick(): void {
+  private kickAll(): void {
     if (!this.started || this.stopped) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
-    this.running = this.pass().finally(() => {
-      this.running = undefined;
-      if (this.rerun && !this.stopped) {
-        this.rerun = false;
-        this.kick();
-        return;
-      }
-      this.schedule();
-    });
+    for (const l of this.lanes.values()) l.kick();
   }
 
-  private schedule(): void {
+  /** A lane finished a pass: prune now and then, and release `idle()` waiters once every lane is idle. */
+  private settled(): void {
     if (this.stopped) return;
-    const next = this.outbox.nextDueAt();
-    const now = this.clock.now();
-    if (next === undefined || next > now) this.releaseIdle();
-    if (next === undefined) return;
-    if (this.timerAt !== undefined && this.timerAt <= next) return;
-    this.cancelTimer?.();
-    this.timerAt = next;
-    this.cancelTimer = this.clock.setTimer(
-      () => {
-        this.timerAt = undefined;
-        this.cancelTimer = undefined;
-        this.kick();
-      },
-      Math.max(0, next - now),
-    );
-  }
-
-  /** One pass: every connector drains what is due, connectors in parallel, each in order. */
-  private async pass(): Promise<void> {
-    await new Promise((r) => setImmediate(r));
-    await Promise.all([...this.connectors.values()].map((c) => this.drain(c)));
     const now = this.clock.now();
     if (now - this.lastPrune > 3_600_000) {
       this.lastPrune = now;
       const n = this.outbox.prune(now - this.opts.config.keepDelivered);
       if (n > 0) this.log.debug({ pruned: n }, 'delivered entries past keepDelivered removed');
     }
+    if (this.allIdle(now)) this.releaseIdle();
   }
 
-  private async drain(c: Connector): Promise<void> {
-    while (!this.stopped) {
-      const due = this.outbox.due(c.name, this.clock.now(), BATCH);
-      if (due.length === 0) return;
-      let progressed = false;
-      for (const e of due) {
-        if (this.stopped) return;
-        const retryAt = await this.attempt(c, e);
-        if (retryAt === undefined) {
-          progressed = true;
-          continue;
-        }
-        // The connector is failing: what else is due waits for the same backoff instead of
-        // hammering a system that is down.
-        this.outbox.postpone(c.name, this.clock.now(), retryAt);
-        return;
-      }
-      if (!progressed) return;
-    }
-  }
-
-  /** One attempt at one entry; undefined when it left the pending state (delivered or dead), else when to retry. */
-  private async attempt(c: Connector, e: OutboxEntry): Promise<number | undefined> {
-    const r = this.opts.config.retry;
-    const st = this.state.get(c.name) as ConnectorState;
-    const started = this.clock.now();
-    this.outbox.beginAttempt(e.id, started);
-    const entry = { ...e, attempts: e.attempts + 1 };
-    const timeout = AbortSignal.timeout(this.opts.config.timeout);
-    const signal = AbortSignal.any([timeout, this.stopController.signal]);
-    try {
-      if (entry.payload.type === 'action') {
-        const sink = this.targetOf(entry.payload.action).sink;
-        const refused = this.refusedTags(sink, entry.payload.tagIds);
-        if (refused.length > 0) {
-          throw new DeliveryError(`classification: ${refused.join(', ')} may not leave through ${sink}`, true);
-        }
-      }
-      const outcome = await c.deliver({
-        entry,
-        signal,
-        now: started,
-        externalIdOf: (wo, kind) => this.outbox.externalId(kind ? `${c.name}.${kind}` : c.name, wo),
-        rememberExternalId: (wo, id, kind) => this.rememberExternalId(kind ? `${c.name}.${kind}` : c.name, wo, id),
-      });
-      const now = this.clock.now();
-      this.outbox.markDelivered(e.id, now, outcome.externalId);
-      st.delivered++;
-      st.lastDeliveredAt = now;
-      st.failing = false;
-      st.lastError = undefined;
-      this.log.debug({ connector: c.name, id: e.id, key: e.idempotencyKey, attempts: entry.attempts }, 'delivered');
-      return undefined;
-    } catch (err) {
-      const now = this.clock.now();
-      const d =
-        err instanceof DeliveryError
-          ? err
-          : new DeliveryError(`${c.kind} ${c.name}: ${(err as Error).message ?? String(err)}`, false, true, {
-              cause: err,
-            });
-      const message = this.stopController.signal.aborted
-        ? `${d.message} (hub stopping; checked again on restart)`
-        : d.message;
-      st.lastError = message;
-      if (this.stopped) return now;
-      const tooOld = now - e.createdAt >= r.deadAfter;
-      if (d.permanent || tooOld || entry.attempts >= r.maxAttempts) {
-        const why = d.permanent
-          ? message
-          : `${message} (gave up after ${entry.attempts} attempts over ${Math.round((now - e.createdAt) / 60_000)} min)`;
-        this.outbox.markDead(e.id, now, why);
-        this.log.warn(
-          { connector: c.name, id: e.id, key: e.idempotencyKey, err: why },
-          'delivery moved to the dead letters',
-        );
-        // A refusal of one entry says nothing about the connector's health.
-        return undefined;
-      }
-      st.failing = true;
-      const next =
-        now + backoffDelay(entry.attempts, { initialDelayMs: r.initialDelay, maxDelayMs: r.maxDelay }, this.random);
-      this.outbox.markRetry(e.id, next, now, message);
-      this.log.warn(
-        {
-          connector: c.name,
-          id: e.id,
-          attempts: entry.attempts,
-          retryInMs: next - now,
-          uncertain: d.uncertain,
-          err: message,
-        },
-        'delivery failed; will retry',
-      );
-      return next;
-    }
+  private allIdle(now: number): boolean {
+    for (const l of this.lanes.values()) if (!l.idle(now)) return false;
+    return true;
   }
 
   private rememberExternalId(connector: string, workOrderId: string, externalId: string): void {
@@ -474,11 +319,9 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
    * backoff may remain). Tests use it after advancing the clock.
    */
   idle(): Promise<void> {
-    if (this.stopped || !this.started) return Promise.resolve();
-    const next = this.outbox.nextDueAt();
-    if (!this.running && (next === undefined || next > this.clock.now())) return Promise.resolve();
+    if (this.stopped || !this.started || this.allIdle(this.clock.now())) return Promise.resolve();
     const p = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-    if (!this.running) this.kick();
+    this.kickAll();
     return p;
   }
 
@@ -532,7 +375,7 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
       details: { key: e.idempotencyKey },
     });
     this.log.info({ id, connector: e.connector, actor }, 'dead letter queued again');
-    this.kick();
+    this.lanes.get(e.connector)?.kick();
     return this.entries('pending', 1_000_000, e.connector).find((v) => v.id === id) ?? (this.view(id) as EntryView);
   }
 
@@ -545,7 +388,7 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
         `no dead letter with id ${id}; list them at GET /api/v1/delivery/dead-letters`,
       );
     }
-    this.outbox.discard(id, this.clock.now());
+    this.outbox.discard(id, e.connector, this.clock.now());
     this.opts.audit?.()?.append({
       actor,
       action: 'delivery.discard',
@@ -554,7 +397,8 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
       details: { key: e.idempotencyKey },
     });
     this.log.info({ id, connector: e.connector, actor }, 'dead letter discarded');
-    this.kick();
+    // Entries of its group waited behind it.
+    this.lanes.get(e.connector)?.kick();
     return this.view(id) as EntryView;
   }
 
@@ -564,35 +408,39 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
     return this.entries(e.state, 1_000_000, e.connector).find((v) => v.id === id);
   }
 
-  /** Per connector: connection state and backlog, in the shape of hub health `sinks[]`. */
+  /**
+   * Per connector: connection state and backlog, in the shape of hub health `sinks[]`. `appended`
+   * and `delivered` are totals kept in the outbox file, so they agree across restarts:
+   * appended = delivered + queued + dropped (dead letters) + discarded.
+   */
   health(): SinkHealth[] {
     const backlog = this.outbox.backlog();
+    const counters = this.outbox.counters();
     return [...this.connectors.values()]
       .filter(
         (c) =>
-          (c.kind !== 'http' && c.kind !== 'mqtt') ||
-          backlog.has(c.name) ||
-          (this.state.get(c.name)?.appended ?? 0) > 0,
+          (c.kind !== 'http' && c.kind !== 'mqtt') || backlog.has(c.name) || (counters.get(c.name)?.appended ?? 0) > 0,
       )
       .map((c) => {
-        const st = this.state.get(c.name) as ConnectorState;
+        const lane = this.lanes.get(c.name) as ConnectorLane;
         const b = backlog.get(c.name);
+        const n = counters.get(c.name);
         const h: SinkHealth = {
           name: c.name,
           kind: `delivery-${c.kind}`,
           target: c.target,
-          state: this.stopped ? 'stopped' : st.failing ? 'disconnected' : 'connected',
+          state: this.stopped ? 'stopped' : lane.failing ? 'disconnected' : 'connected',
           queued: b?.pending ?? 0,
           maxRows: this.opts.config.maxQueued,
           overflow: 'dropNewest',
-          appended: st.appended,
-          delivered: st.delivered,
+          appended: n?.appended ?? 0,
+          delivered: n?.delivered ?? 0,
           dropped: b?.dead ?? 0,
           diskBytes: 0,
         };
         if (b?.oldestPendingAt !== undefined) h.oldestSourceTs = b.oldestPendingAt;
-        if (st.lastDeliveredAt !== undefined) h.lastDeliveredAt = st.lastDeliveredAt;
-        if (st.lastError !== undefined) h.lastError = st.lastError;
+        if (lane.lastDeliveredAt !== undefined) h.lastDeliveredAt = lane.lastDeliveredAt;
+        if (lane.lastError !== undefined) h.lastError = lane.lastError;
         return h;
       });
   }
@@ -610,7 +458,7 @@ export class Delivery implements WorkOrderDelivery, ActionDelivery {
     headers: { signature?: string | undefined; authorization?: string | undefined },
     ip?: string,
   ): WorkOrder {
-    const cfg = this.inbound.get(connector);
+    const cfg = this.connectors.get(connector)?.inbound;
     if (!cfg) {
       throw new GotthardError(
         'GT_NOT_FOUND',

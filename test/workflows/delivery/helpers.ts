@@ -106,6 +106,8 @@ export class MapStatusSink implements WorkOrderStatusSink {
 
 export interface Received {
   key: string;
+  /** Wall-clock time the request body was read. */
+  at: number;
   body: string;
   signatureOk: boolean;
 }
@@ -140,6 +142,7 @@ export class WebhookReceiver {
         const sig = req.headers['x-gotthard-signature'];
         this.received.push({
           key: String(req.headers['idempotency-key'] ?? ''),
+          at: Date.now(),
           body,
           signatureOk: verifySignature(
             this.secret,

@@ -1,4 +1,7 @@
+import type { Logger } from 'pino';
+import type { OutboundAction } from '../../types.js';
 import type { OutboxEntry } from '../outbox.js';
+import type { InboundConfig } from './common.js';
 
 /**
  * Why a delivery attempt failed. `permanent` failures (the peer refused the content: HTTP 400, 401,
@@ -18,8 +21,15 @@ export class DeliveryError extends Error {
   }
 }
 
+/**
+ * An outbox entry as a connector receives it: already through the governance stage of the runtime
+ * (evidence a classification forbids for this connector removed and named in `withheldTagIds`;
+ * actions carrying such values never get here). A connector cannot see or send more than this.
+ */
+export type GovernedEntry = OutboxEntry & { readonly governed: true };
+
 export interface DeliveryContext {
-  entry: OutboxEntry;
+  entry: GovernedEntry;
   /** Aborted on timeout or hub stop; the attempt then counts as uncertain. */
   signal: AbortSignal;
   now: number;
@@ -37,16 +47,36 @@ export interface DeliveryOutcome {
   externalId?: string;
 }
 
-/** One external system. Connectors never sleep or retry on their own: the delivery runtime does. */
+/**
+ * One external system: the whole contract a connector implements (docs/connectors.md). Connectors
+ * never sleep, retry, queue or check classifications on their own: the delivery runtime owns the
+ * outbox, one queue per connector with its own concurrency, backoff, dead letters and the
+ * governance stage in front of `deliver`.
+ */
 export interface Connector {
   readonly name: string;
-  readonly kind: 'sap-pm' | 'webhook' | 'email' | 'mqtt' | 'http';
+  readonly kind: string;
   /** `<kind>:<name>` as `DataGovernance.mayLeave` expects it (`erp:<name>` for SAP). */
   readonly sink: string;
   /** Where it sends, without credentials (health). */
   readonly target: string;
   /** Receives work-order changes (not only rule actions). */
   readonly workOrders: boolean;
+  /** Rule action kinds it delivers (`notify.webhook` …); the runtime routes nothing else to it. */
+  readonly actions: readonly OutboundAction['kind'][];
+  /** Calls in flight at once (default 1); entries of one group stay in order whatever the value. */
+  readonly concurrency?: number;
+  /** Accepts status updates at `POST /api/v1/connectors/<name>/status` when set. */
+  readonly inbound?: InboundConfig;
+  /** The governance sink of one action, when it depends on the action (http.call: `http:<host>`); default `sink`. */
+  sinkOf?(action: OutboundAction): string;
   deliver(ctx: DeliveryContext): Promise<DeliveryOutcome>;
   close(): Promise<void>;
+}
+
+/** What every connector factory gets besides its own config. */
+export interface ConnectorDeps {
+  /** `connectors.timeout`: longest wait for one call (the runtime also aborts through the signal). */
+  timeout: number;
+  logger: Logger;
 }

@@ -1,6 +1,7 @@
-import { IDEMPOTENCY_HEADER } from '../signature.js';
-import { httpRequest, refuse } from './http-client.js';
-import { type Connector, type DeliveryContext, DeliveryError, type DeliveryOutcome } from './types.js';
+import type { OutboundAction } from '../../../types.js';
+import { IDEMPOTENCY_HEADER } from '../../signature.js';
+import { httpRequest, refuse } from '../http-client.js';
+import { type Connector, type DeliveryContext, DeliveryError, type DeliveryOutcome } from '../types.js';
 
 /**
  * `http.call` rule actions: the method, URL, headers and (already rendered) body the rule gave,
@@ -12,6 +13,13 @@ export class HttpCallConnector implements Connector {
   readonly sink = 'http:call';
   readonly target = 'per action';
   readonly workOrders = false;
+  readonly actions = ['http.call'] as const;
+  /** Each call goes to its own URL: one that hangs must not hold back calls to the others. */
+  readonly concurrency = 4;
+
+  sinkOf(action: OutboundAction): string {
+    return action.kind === 'http.call' ? httpSinkOf(action.url) : this.sink;
+  }
 
   async deliver(ctx: DeliveryContext): Promise<DeliveryOutcome> {
     const p = ctx.entry.payload;

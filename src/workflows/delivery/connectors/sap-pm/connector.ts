@@ -1,8 +1,9 @@
-import type { WorkOrder, WorkOrderChange } from '../../types.js';
-import type { SapConnectorConfig } from '../config.js';
-import { changeText } from '../payload.js';
-import { type HttpReply, httpRequest, redact, refuse } from './http-client.js';
-import { type Connector, type DeliveryContext, DeliveryError, type DeliveryOutcome } from './types.js';
+import type { WorkOrder, WorkOrderChange } from '../../../types.js';
+import { changeText } from '../../payload.js';
+import type { InboundConfig } from '../common.js';
+import { type HttpReply, httpRequest, redact, refuse } from '../http-client.js';
+import { type Connector, type DeliveryContext, DeliveryError, type DeliveryOutcome } from '../types.js';
+import type { SapConnectorConfig } from './config.js';
 
 /** Entity set of API_MAINTNOTIFICATION (OData V2). */
 const ENTITY_SET = 'MaintenanceNotification';
@@ -65,6 +66,9 @@ export class SapPmConnector implements Connector {
   readonly sink: string;
   readonly target: string;
   readonly workOrders: boolean;
+  readonly actions = [] as const;
+  readonly concurrency: number;
+  readonly inbound: InboundConfig | undefined;
   /** CSRF token and session cookies per service root. */
   private readonly csrf = new Map<string, { token: string; cookie: string }>();
   private oauth: { token: string; expiresAt: number } | undefined;
@@ -74,6 +78,8 @@ export class SapPmConnector implements Connector {
     this.sink = `erp:${cfg.name}`;
     this.target = redact(cfg.url);
     this.workOrders = cfg.workOrders;
+    this.concurrency = cfg.concurrency;
+    this.inbound = cfg.inbound;
   }
 
   async deliver(ctx: DeliveryContext): Promise<DeliveryOutcome> {

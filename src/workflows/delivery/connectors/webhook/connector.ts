@@ -1,8 +1,9 @@
-import type { WebhookConnectorConfig } from '../config.js';
-import { WEBHOOK_SCHEMA, type WebhookNotificationBody, webhookWorkOrderBody } from '../payload.js';
-import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signBody } from '../signature.js';
-import { httpRequest, redact, refuse } from './http-client.js';
-import { type Connector, type DeliveryContext, DeliveryError, type DeliveryOutcome } from './types.js';
+import { WEBHOOK_SCHEMA, type WebhookNotificationBody, webhookWorkOrderBody } from '../../payload.js';
+import { IDEMPOTENCY_HEADER, SIGNATURE_HEADER, signBody } from '../../signature.js';
+import type { InboundConfig } from '../common.js';
+import { httpRequest, redact, refuse } from '../http-client.js';
+import { type Connector, type DeliveryContext, DeliveryError, type DeliveryOutcome } from '../types.js';
+import type { WebhookConnectorConfig } from './config.js';
 
 /**
  * Generic webhook: POSTs a JSON body (schema `gotthard.webhook.v1`, docs/connectors.md), signed with
@@ -15,12 +16,17 @@ export class WebhookConnector implements Connector {
   readonly sink: string;
   readonly target: string;
   readonly workOrders: boolean;
+  readonly actions = ['notify.webhook'] as const;
+  readonly concurrency: number;
+  readonly inbound: InboundConfig | undefined;
 
   constructor(private readonly cfg: WebhookConnectorConfig) {
     this.name = cfg.name;
     this.sink = `webhook:${cfg.name}`;
     this.target = redact(cfg.url);
     this.workOrders = cfg.workOrders;
+    this.concurrency = cfg.concurrency;
+    this.inbound = cfg.inbound;
   }
 
   async deliver(ctx: DeliveryContext): Promise<DeliveryOutcome> {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { EmailConnectorConfig } from '../config.js';
-import { changeText } from '../payload.js';
-import { type Connector, type DeliveryContext, DeliveryError, type DeliveryOutcome } from './types.js';
+import { changeText } from '../../payload.js';
+import { type Connector, type DeliveryContext, DeliveryError, type DeliveryOutcome } from '../types.js';
+import type { EmailConnectorConfig } from './config.js';
 
 /**
  * E-mail through an SMTP server (nodemailer). The Message-ID is derived from the idempotency key,
@@ -15,6 +15,8 @@ export class EmailConnector implements Connector {
   readonly sink: string;
   readonly target: string;
   readonly workOrders: boolean;
+  readonly actions = ['notify.email'] as const;
+  readonly concurrency: number;
   private transport: Transporter | undefined;
 
   constructor(
@@ -25,6 +27,7 @@ export class EmailConnector implements Connector {
     this.sink = `email:${cfg.name}`;
     this.target = `smtp://${cfg.smtp.host}:${cfg.smtp.port}`;
     this.workOrders = cfg.workOrders;
+    this.concurrency = cfg.concurrency;
   }
 
   private transporter(): Transporter {

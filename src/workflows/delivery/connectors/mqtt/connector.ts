@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
-import type { BrokerTarget } from '../../../uns/index.js';
-import { redactUrl } from '../../../uns/index.js';
-import { type Connector, type DeliveryContext, DeliveryError, type DeliveryOutcome } from './types.js';
+import type { BrokerTarget } from '../../../../uns/index.js';
+import { redactUrl } from '../../../../uns/index.js';
+import { type Connector, type DeliveryContext, DeliveryError, type DeliveryOutcome } from '../types.js';
 
 /**
  * `mqtt.publish` rule actions, to the UNS broker (its own client session) or `connectors.mqtt`.
@@ -15,6 +15,7 @@ export class MqttConnector implements Connector {
   readonly sink = 'mqtt:actions';
   readonly target: string;
   readonly workOrders = false;
+  readonly actions = ['mqtt.publish'] as const;
   private client: MqttClient | undefined;
 
   constructor(

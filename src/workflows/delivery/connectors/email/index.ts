@@ -1,0 +1,3 @@
+/** E-mail through SMTP: config and connector. */
+export { type EmailConnectorConfig, emailSchema } from './config.js';
+export { EmailConnector } from './connector.js';
