@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, t
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { type AuthService, authRoutes, installAuth, installSecurityHeaders } from '../security/auth/index.js';
+import { openapiContract, sharedSchemas } from './openapi.js';
 import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -20,7 +21,6 @@ import { tagRoutes } from './routes/tags.js';
 import { trendRoutes } from './routes/trend.js';
 import { valueRoutes } from './routes/values.js';
 import { workflowRoutes } from './routes/workflows.js';
-import { ErrorReply } from './schemas.js';
 import type { HubView } from './types.js';
 import { DEFAULT_WEB_ROOT, hasWebApp, webApp } from './web.js';
 
@@ -62,19 +62,11 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
     }) as unknown as FastifyInstance
   ).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addSchema(ErrorReply);
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Gotthard API',
-        version: opts.version,
-        description: 'Tags, live and historical values, and health of a Gotthard hub.',
-      },
-      servers: [{ url: '/' }],
-    },
-  });
+  // The OpenAPI document (src/api/openapi.ts): shared schemas by name, and what each route declares.
+  const contract = openapiContract({ version: opts.version, prefix: API_PREFIX });
+  for (const schema of sharedSchemas()) app.addSchema(schema);
+  app.addHook('onRoute', contract.collect);
+  await app.register(swagger, contract.swagger);
 
   app.setErrorHandler((err, req, reply) => {
     if (isGotthardError(err)) {
