@@ -1,4 +1,5 @@
 import type { SwaggerOptions } from '@fastify/swagger';
+import type { FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import type { RouteOptions } from 'fastify';
 import type { TSchema } from 'typebox';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../security/auth/index.js';
@@ -357,4 +358,53 @@ function applyExamples(op: Json, ex: (typeof OPERATION_EXAMPLES)[string]): void 
     const media = (ok?.content as Record<string, Json> | undefined)?.['application/json'];
     if (media) media.example = ex.response;
   }
+}
+
+/** Where the interactive docs (Swagger UI) live below the API prefix. */
+export const DOCS_PATH = '/docs';
+
+/**
+ * Swagger UI's "try it out" goes through the signed-in session: the session cookie goes along by
+ * itself (same origin), and this interceptor adds the CSRF header from the readable cookie to every
+ * unsafe request, as the dashboard does (src/web/src/api.ts). With "Authorize" and an API token the
+ * bearer header is sent instead and the hub does not ask for CSRF. The function runs in the
+ * browser: @fastify/swagger-ui writes its source into swagger-initializer.js, so it uses no import
+ * and no closure.
+ */
+declare const document: { cookie: string };
+
+const csrfInterceptor = (request: { method?: string; headers: Record<string, string> }) => {
+  const m = /(?:^|;\s*)gotthard_csrf=([^;]*)/.exec(document.cookie);
+  const method = (request.method ?? 'GET').toUpperCase();
+  if (m?.[1] && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS') {
+    request.headers['x-csrf-token'] = decodeURIComponent(m[1]);
+  }
+  return request;
+};
+
+export function docsUiOptions(prefix: string): FastifySwaggerUiOptions {
+  return {
+    routePrefix: DOCS_PATH,
+    indexPrefix: prefix,
+    // No validator badge: it would send the document to an outside service.
+    validatorUrl: false,
+    theme: { title: 'Gotthard API' },
+    uiConfig: {
+      deepLinking: true,
+      displayOperationId: true,
+      requestInterceptor: csrfInterceptor as never,
+    },
+  };
+}
+
+/**
+ * An `onRoute` hook: the interactive docs (routes of the @fastify/swagger-ui plugin) are for
+ * signed-in users, like the document itself, so they get the viewer access rule.
+ */
+export function requireSignInForDocs(docsUrl: string): (route: RouteOptions) => void {
+  return (route) => {
+    if (route.url === docsUrl || route.url.startsWith(`${docsUrl}/`)) {
+      route.config = { ...(route.config as object), access: { role: 'viewer' } } as RouteOptions['config'];
+    }
+  };
 }

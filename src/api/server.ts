@@ -1,11 +1,12 @@
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { type AuthService, authRoutes, installAuth, installSecurityHeaders } from '../security/auth/index.js';
-import { openapiContract, sharedSchemas } from './openapi.js';
+import { DOCS_PATH, docsUiOptions, openapiContract, requireSignInForDocs, sharedSchemas } from './openapi.js';
 import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -66,6 +67,8 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
   const contract = openapiContract({ version: opts.version, prefix: API_PREFIX });
   for (const schema of sharedSchemas()) app.addSchema(schema);
   app.addHook('onRoute', contract.collect);
+  // Before installAuth's own onRoute check: the interactive docs' routes (a plugin's) get an access rule.
+  app.addHook('onRoute', requireSignInForDocs(`${API_PREFIX}${DOCS_PATH}`));
   await app.register(swagger, contract.swagger);
 
   app.setErrorHandler((err, req, reply) => {
@@ -124,6 +127,8 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(pkiRoutes, { hub });
       await api.register(catalogRoutes, { hub });
       await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
+      // Interactive docs for signed-in users, served from node_modules (no CDN).
+      await api.register(swaggerUi, docsUiOptions(API_PREFIX));
       api.get('/openapi.json', { schema: { hide: true }, config: { access: { role: 'viewer' } } }, async () =>
         app.swagger(),
       );
