@@ -4567,7 +4567,24 @@ export interface operations {
                             /** @description Version number; every change (config import or API edit) adds one. */
                             version: number;
                             /** @description The rule as validated (see `workflows.rules` in docs/configuration.md). */
-                            rule: unknown;
+                            rule: {
+                                id: string;
+                                name?: string;
+                                enabled: boolean;
+                                assets: string[];
+                                trigger: {
+                                    kind: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                actions: ({
+                                    kind: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                            } & {
+                                [key: string]: unknown;
+                            };
                         }[];
                     };
                 };
@@ -4699,7 +4716,24 @@ export interface operations {
                         /** @description Version number; every change (config import or API edit) adds one. */
                         version: number;
                         /** @description The rule as validated (see `workflows.rules` in docs/configuration.md). */
-                        rule: unknown;
+                        rule: {
+                            id: string;
+                            name?: string;
+                            enabled: boolean;
+                            assets: string[];
+                            trigger: {
+                                kind: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            actions: ({
+                                kind: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        };
                     };
                 };
             };
@@ -4842,7 +4876,26 @@ export interface operations {
                             reason: string;
                             /** @description Triggering values, anomaly score, health index, RUL with 80 % interval, trend link, rule text. */
                             evidence: {
-                                [key: string]: unknown;
+                                /** @description Tag values that triggered it. */
+                                values?: {
+                                    tagId: string;
+                                    value: number | string | boolean | (never | null);
+                                    unit?: string;
+                                    /** @description Source timestamp, epoch ms. */
+                                    ts: number;
+                                }[];
+                                anomalyScore?: number;
+                                healthIndex?: number;
+                                /** @description Remaining useful life, hours. */
+                                rulHours?: number;
+                                /** @description Lower end of its 80 % interval. */
+                                rulLowHours?: number;
+                                /** @description Upper end of its 80 % interval. */
+                                rulHighHours?: number;
+                                /** @description Dashboard link to the trend around the trigger. */
+                                trendUrl?: string;
+                                /** @description Which rule fired and why. */
+                                text?: string;
                             };
                             priority: number;
                             requiredDowntimeMin: number;
@@ -4931,7 +4984,26 @@ export interface operations {
                             reason: string;
                             /** @description Triggering values, anomaly score, health index, RUL with 80 % interval, trend link, rule text. */
                             evidence: {
-                                [key: string]: unknown;
+                                /** @description Tag values that triggered it. */
+                                values?: {
+                                    tagId: string;
+                                    value: number | string | boolean | (never | null);
+                                    unit?: string;
+                                    /** @description Source timestamp, epoch ms. */
+                                    ts: number;
+                                }[];
+                                anomalyScore?: number;
+                                healthIndex?: number;
+                                /** @description Remaining useful life, hours. */
+                                rulHours?: number;
+                                /** @description Lower end of its 80 % interval. */
+                                rulLowHours?: number;
+                                /** @description Upper end of its 80 % interval. */
+                                rulHighHours?: number;
+                                /** @description Dashboard link to the trend around the trigger. */
+                                trendUrl?: string;
+                                /** @description Which rule fired and why. */
+                                text?: string;
                             };
                             priority: number;
                             requiredDowntimeMin: number;
@@ -5036,7 +5108,26 @@ export interface operations {
                             reason: string;
                             /** @description Triggering values, anomaly score, health index, RUL with 80 % interval, trend link, rule text. */
                             evidence: {
-                                [key: string]: unknown;
+                                /** @description Tag values that triggered it. */
+                                values?: {
+                                    tagId: string;
+                                    value: number | string | boolean | (never | null);
+                                    unit?: string;
+                                    /** @description Source timestamp, epoch ms. */
+                                    ts: number;
+                                }[];
+                                anomalyScore?: number;
+                                healthIndex?: number;
+                                /** @description Remaining useful life, hours. */
+                                rulHours?: number;
+                                /** @description Lower end of its 80 % interval. */
+                                rulLowHours?: number;
+                                /** @description Upper end of its 80 % interval. */
+                                rulHighHours?: number;
+                                /** @description Dashboard link to the trend around the trigger. */
+                                trendUrl?: string;
+                                /** @description Which rule fired and why. */
+                                text?: string;
                             };
                             priority: number;
                             requiredDowntimeMin: number;
@@ -5163,7 +5254,26 @@ export interface operations {
                             reason: string;
                             /** @description Triggering values, anomaly score, health index, RUL with 80 % interval, trend link, rule text. */
                             evidence: {
-                                [key: string]: unknown;
+                                /** @description Tag values that triggered it. */
+                                values?: {
+                                    tagId: string;
+                                    value: number | string | boolean | (never | null);
+                                    unit?: string;
+                                    /** @description Source timestamp, epoch ms. */
+                                    ts: number;
+                                }[];
+                                anomalyScore?: number;
+                                healthIndex?: number;
+                                /** @description Remaining useful life, hours. */
+                                rulHours?: number;
+                                /** @description Lower end of its 80 % interval. */
+                                rulLowHours?: number;
+                                /** @description Upper end of its 80 % interval. */
+                                rulHighHours?: number;
+                                /** @description Dashboard link to the trend around the trigger. */
+                                trendUrl?: string;
+                                /** @description Which rule fired and why. */
+                                text?: string;
                             };
                             priority: number;
                             requiredDowntimeMin: number;
