@@ -61,7 +61,11 @@ describe('a client generated from the served OpenAPI document, against a real hu
       },
       { env: {} },
     );
-    hub = new Hub(config, { logger: log, demo: true, webRoot: false });
+    // The plant's shift breaks follow its simulated clock: started at 07:00 UTC (a shift began at 06:00,
+    // the first break is at 08:00) its machines produce for the whole test whatever the time of day.
+    const today = new Date();
+    const demoSimStart = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate(), 7);
+    hub = new Hub(config, { logger: log, demo: true, webRoot: false, demoSimStart });
     await hub.start();
     base = hub.address as string;
 
@@ -103,12 +107,21 @@ describe('a client generated from the served OpenAPI document, against a real hu
   it('pages through raw history with the cursor', async () => {
     const c = m.gotthardClient(base, auth.token);
     const { tags } = await m.readTags(c, `${LINE1}/cnc1`);
-    const tag = tags.find((t) => t.id.endsWith('/spindle/speed'))?.id ?? (tags[0]?.id as string);
-    await waitFor('25 stored values', async () => {
+    // The tag of CNC1 that has stored the most values so far (values are stored as they change).
+    const count = async (tag: string) => {
       let n = 0;
       for await (const _ of m.rawHistory(c, tag, 'now-1h', 'now', 1000)) n++;
-      return n >= 25;
-    });
+      return n;
+    };
+    const tag = await waitFor(
+      'a tag with 25 stored values',
+      async () => {
+        for (const t of tags) if ((await count(t.id)) >= 25) return t.id;
+        return undefined;
+      },
+      90_000,
+      1000,
+    );
     // With pages of 7 the generator follows `next` until the end; no sample twice, oldest first.
     const paged: string[] = [];
     for await (const s of m.rawHistory(c, tag, 'now-1h', 'now', 7)) paged.push(s.ts);
