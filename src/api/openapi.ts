@@ -13,7 +13,7 @@ import { AssetTree, ErrorReply, Lineage, SampleOut, SourceHealth, Tag } from './
  * (`#/components/schemas/Tag`, not an inline copy or `def-N`), an `operationId` per operation
  * (derived from method and URL, or named in OPERATION_IDS), the security requirement from the
  * route's `config.access`, the error replies each operation can give (all `ErrorReply`), and
- * examples for the main routes. Clients are generated from this document (src/web/src/api/schema.ts,
+ * examples for the main routes. Clients are generated from this document (src/web/src/generated/openapi.ts,
  * docs/api.md), so what it says must be what the code does: test/api/openapi.test.ts validates and
  * lints it and a test against a real hub reads through a generated client.
  */
