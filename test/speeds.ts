@@ -17,6 +17,7 @@ export const UNIT: readonly string[] = [
   'test/analytics/kpi/time.test.ts',
   'test/analytics/pdm/offline.test.ts',
   'test/api/api.test.ts',
+  'test/api/openapi.test.ts',
   'test/config/load.test.ts',
   'test/docs/generated.test.ts',
   'test/historian/codec.test.ts',
@@ -48,6 +49,7 @@ export const INTEGRATION: readonly string[] = [
   'test/analytics/kpi/demo.test.ts', // a hub with the demo plant
   'test/analytics/pdm/hub.test.ts', // a hub with the demo plant
   'test/analytics/pdm/online.test.ts', // the demo plant's OPC UA server
+  'test/api/client.test.ts', // a hub with the demo plant; the openapi-typescript CLI and tsc as child processes
   'test/e2e/cli.test.ts', // the built CLI (dist/) as a child process
   'test/e2e/hub.test.ts', // a hub, the demo plant, HTTP on a port
   'test/historian/crash.test.ts', // a child process killed mid-write
@@ -68,6 +70,7 @@ export const INTEGRATION: readonly string[] = [
   'test/uns/hub.test.ts', // a hub, an MQTT broker
   'test/uns/json.test.ts', // Mosquitto
   'test/uns/sparkplug.test.ts', // an embedded MQTT broker
+  'test/web/api-docs.test.ts', // a browser and a hub
   'test/web/auth.test.ts', // a browser and a hub
   'test/web/dashboard.test.ts', // a browser and a hub
   'test/web/delivery.test.ts', // a browser and a hub

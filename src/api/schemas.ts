@@ -56,3 +56,19 @@ export const SourceHealth = Type.Object({
   reconnects: Type.Integer(),
   lastError: Type.Optional(Type.String()),
 });
+
+/** The ISA-95 asset tree; recursive, so its node is one named schema (`AssetNode`) that refers to itself. */
+export const AssetTree = Type.Cyclic(
+  {
+    AssetNode: Type.Object({
+      path: Type.String(),
+      id: Type.String(),
+      name: Type.String(),
+      level: Type.String({ description: 'enterprise, site, area, line, machine or component' }),
+      description: Type.Optional(Type.String()),
+      tagCount: Type.Integer(),
+      children: Type.Array(Type.Ref('AssetNode')),
+    }),
+  },
+  'AssetNode',
+);

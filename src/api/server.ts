@@ -1,10 +1,12 @@
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { type AuthService, installAuth, installSecurityHeaders } from '../security/auth/index.js';
+import { DOCS_PATH, docsUiOptions, openapiContract, requireSignInForDocs, sharedSchemas } from './openapi.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -21,7 +23,6 @@ import { tagRoutes } from './routes/tags.js';
 import { trendRoutes } from './routes/trend.js';
 import { valueRoutes } from './routes/values.js';
 import { workflowRoutes } from './routes/workflows.js';
-import { ErrorReply } from './schemas.js';
 import type { HubView } from './types.js';
 import { DEFAULT_WEB_ROOT, hasWebApp, webApp } from './web.js';
 
@@ -63,19 +64,13 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
     }) as unknown as FastifyInstance
   ).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addSchema(ErrorReply);
-
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Gotthard API',
-        version: opts.version,
-        description: 'Tags, live and historical values, and health of a Gotthard hub.',
-      },
-      servers: [{ url: '/' }],
-    },
-  });
+  // The OpenAPI document (src/api/openapi.ts): shared schemas by name, and what each route declares.
+  const contract = openapiContract({ version: opts.version, prefix: API_PREFIX });
+  for (const schema of sharedSchemas()) app.addSchema(schema);
+  app.addHook('onRoute', contract.collect);
+  // Before installAuth's own onRoute check: the interactive docs' routes (a plugin's) get an access rule.
+  app.addHook('onRoute', requireSignInForDocs(`${API_PREFIX}${DOCS_PATH}`));
+  await app.register(swagger, contract.swagger);
 
   app.setErrorHandler((err, req, reply) => {
     if (isGotthardError(err)) {
@@ -133,6 +128,8 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(pkiRoutes, { hub });
       await api.register(catalogRoutes, { hub });
       await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
+      // Interactive docs for signed-in users, served from node_modules (no CDN).
+      await api.register(swaggerUi, docsUiOptions(API_PREFIX));
       api.get('/openapi.json', { schema: { hide: true }, config: { access: { role: 'viewer' } } }, async () =>
         app.swagger(),
       );

@@ -6,23 +6,8 @@ import type { TagRecord } from '../../model/tag.js';
 import { visibleTo } from '../../security/auth/index.js';
 import { inScope, type Principal } from '../../security/types.js';
 import { tagOut } from '../format.js';
-import { ErrorReply, Tag } from '../schemas.js';
+import { AssetTree, ErrorReply, Tag } from '../schemas.js';
 import type { HubView } from '../types.js';
-
-const AssetNodeSchema = Type.Cyclic(
-  {
-    AssetNode: Type.Object({
-      path: Type.String(),
-      id: Type.String(),
-      name: Type.String(),
-      level: Type.String({ description: 'enterprise, site, area, line, machine or component' }),
-      description: Type.Optional(Type.String()),
-      tagCount: Type.Integer(),
-      children: Type.Array(Type.Ref('AssetNode')),
-    }),
-  },
-  'AssetNode',
-);
 
 /** Case-insensitive search over id, name, unit, description and NodeId. */
 export function matchesTag(t: TagRecord, q: string): boolean {
@@ -98,7 +83,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
       schema: {
         summary: 'The ISA-95 asset tree (enterprise / site / area / line / machine) with tag counts',
         tags: ['assets'],
-        response: { 200: AssetNodeSchema },
+        response: { 200: AssetTree },
       },
     },
     async (req) => {

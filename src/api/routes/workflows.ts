@@ -19,10 +19,54 @@ const Status = Type.Union(
   { description: 'open → planned → in_progress → done, or cancelled.' },
 );
 
+/**
+ * A rule as validated: the fields every rule has are typed (clients build on them); the trigger's
+ * and actions' own fields pass through as they are (`workflows.rules` in docs/configuration.md).
+ */
+const RuleDefinition = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.Optional(Type.String()),
+    enabled: Type.Boolean(),
+    assets: Type.Array(Type.String()),
+    trigger: Type.Object({ kind: Type.String() }, { additionalProperties: true }),
+    actions: Type.Array(Type.Object({ kind: Type.String() }, { additionalProperties: true })),
+  },
+  {
+    additionalProperties: true,
+    description: 'The rule as validated (see `workflows.rules` in docs/configuration.md).',
+  },
+);
+
 const RuleOut = Type.Object({
   version: Type.Integer({ description: 'Version number; every change (config import or API edit) adds one.' }),
-  rule: Type.Unknown({ description: 'The rule as validated (see `workflows.rules` in docs/configuration.md).' }),
+  rule: RuleDefinition,
 });
+
+/** What made a work order (src/workflows/types.ts WorkOrderEvidence). */
+const Evidence = Type.Object(
+  {
+    values: Type.Optional(
+      Type.Array(
+        Type.Object({
+          tagId: Type.String(),
+          value: Type.Union([Type.Number(), Type.String(), Type.Boolean(), Type.Null()]),
+          unit: Type.Optional(Type.String()),
+          ts: Type.Number({ description: 'Source timestamp, epoch ms.' }),
+        }),
+        { description: 'Tag values that triggered it.' },
+      ),
+    ),
+    anomalyScore: Type.Optional(Type.Number()),
+    healthIndex: Type.Optional(Type.Number()),
+    rulHours: Type.Optional(Type.Number({ description: 'Remaining useful life, hours.' })),
+    rulLowHours: Type.Optional(Type.Number({ description: 'Lower end of its 80 % interval.' })),
+    rulHighHours: Type.Optional(Type.Number({ description: 'Upper end of its 80 % interval.' })),
+    trendUrl: Type.Optional(Type.String({ description: 'Dashboard link to the trend around the trigger.' })),
+    text: Type.Optional(Type.String({ description: 'Which rule fired and why.' })),
+  },
+  { description: 'Triggering values, anomaly score, health index, RUL with 80 % interval, trend link, rule text.' },
+);
 
 const WorkOrderOut = Type.Object(
   {
@@ -31,9 +75,7 @@ const WorkOrderOut = Type.Object(
     failureMode: Type.String(),
     title: Type.String(),
     reason: Type.String(),
-    evidence: Type.Record(Type.String(), Type.Unknown(), {
-      description: 'Triggering values, anomaly score, health index, RUL with 80 % interval, trend link, rule text.',
-    }),
+    evidence: Evidence,
     priority: Type.Integer({ minimum: 1, maximum: 4 }),
     requiredDowntimeMin: Type.Number(),
     status: Status,
@@ -83,7 +125,7 @@ function who(req: FastifyRequest): Principal {
 }
 
 function out(w: WorkOrder) {
-  return { ...w, evidence: { ...w.evidence } as Record<string, unknown> };
+  return { ...w, evidence: { ...w.evidence } };
 }
 
 function visible(req: FastifyRequest, wo: WorkOrder): boolean {

@@ -1,85 +1,13 @@
 /** Typed access to the governance, audit and trust routes (docs/governance.md, docs/audit.md). */
-import { API, ApiError, csrfToken, get, query } from './api';
+import { API, ApiError, call, client, csrfToken, type paths, query, type Reply } from './api';
 
-export interface CatalogSink {
-  sink: string;
-  flows: boolean;
-  reason?: string;
-}
-
-export interface CatalogQuality {
-  samples: number;
-  badOrUncertain: number;
-  badShare: number;
-  gaps: number;
-  buckets: number;
-  lastTs?: string;
-  stale: boolean;
-  flatline: boolean;
-  outOfRange: number;
-  min?: number;
-  max?: number;
-}
-
-export interface CatalogTag {
-  id: string;
-  name: string;
-  assetPath: string;
-  dataType: string;
-  unit?: string;
-  euRange?: { low: number; high: number };
-  lineage: { source: string; endpoint: string; nodeId: string; browsePath?: string };
-  classification: string;
-  owner?: string;
-  retentionClass: string;
-  sinks: CatalogSink[];
-  quality: CatalogQuality;
-}
-
-export interface AuditEntry {
-  seq: number;
-  ts: string;
-  actor: string;
-  action: string;
-  target?: string;
-  outcome: 'ok' | 'refused' | 'failed';
-  reason?: string;
-  details?: Record<string, unknown>;
-  ip?: string;
-  hash: string;
-  prev: string;
-}
-
-export interface AuditVerification {
-  ok: boolean;
-  entries: number;
-  head: string;
-  problems: { entry: number; kind: string; message: string }[];
-}
-
-export interface PkiCert {
-  status: string;
-  subject: string;
-  thumbprint: string;
-  notBefore: string;
-  notAfter: string;
-  expired: boolean;
-  applicationUri?: string;
-}
-
-export interface PkiState {
-  own: {
-    subject: string;
-    thumbprint: string;
-    notBefore: string;
-    notAfter: string;
-    daysLeft: number;
-    applicationUri: string;
-  };
-  certificates: PkiCert[];
-  issuers: PkiCert[];
-  crls: { target: string; file: string; bytes: number; modifiedAt: string }[];
-}
+export type CatalogTag = Reply<'/api/v1/catalog'>['tags'][number];
+export type CatalogSink = CatalogTag['sinks'][number];
+export type CatalogQuality = CatalogTag['quality'];
+export type AuditEntry = Reply<'/api/v1/audit'>['entries'][number];
+export type AuditVerification = Reply<'/api/v1/audit/verify'>;
+export type PkiState = Reply<'/api/v1/pki'>;
+export type PkiCert = PkiState['certificates'][number];
 
 /** A state-changing request with the session's CSRF token. */
 export async function send<T>(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
@@ -104,26 +32,26 @@ export async function send<T>(method: 'POST' | 'DELETE', path: string, body?: un
   return (await res.json()) as T;
 }
 
+type AuditFilter = NonNullable<paths['/api/v1/audit']['get']['parameters']['query']>;
+
 export const securityApi = {
   catalog: (window: string, signal?: AbortSignal) =>
-    get<{ window: { from: string; to: string }; sinks: string[]; tags: CatalogTag[] }>(
-      `/catalog${query({ window })}`,
-      signal,
-    ),
-  audit: (
-    f: { actor?: string; action?: string; outcome?: string; from?: string; to?: string; limit?: number },
-    signal?: AbortSignal,
-  ) => get<{ entries: AuditEntry[]; total: number; matched: number }>(`/audit${query({ limit: 500, ...f })}`, signal),
-  verify: (signal?: AbortSignal) => get<AuditVerification>('/audit/verify', signal),
+    call(client.GET('/api/v1/catalog', { params: { query: { window } }, signal })),
+  audit: (f: Omit<AuditFilter, 'limit'> & { limit?: number }, signal?: AbortSignal) =>
+    call(client.GET('/api/v1/audit', { params: { query: { limit: 500, ...f } }, signal })),
+  verify: (signal?: AbortSignal) => call(client.GET('/api/v1/audit/verify', { signal })),
   exportUrl: (format: 'jsonl' | 'csv', f: { actor?: string; action?: string; outcome?: string }) =>
     `${API}/audit/export${query({ format, ...f })}`,
-  pki: (signal?: AbortSignal) => get<PkiState>('/pki', signal),
-  trust: (thumbprint: string) => send<PkiCert>('POST', `/pki/certificates/${thumbprint}/trust`),
-  reject: (thumbprint: string) => send<PkiCert>('POST', `/pki/certificates/${thumbprint}/reject`),
-  remove: (thumbprint: string) => send<PkiCert>('DELETE', `/pki/certificates/${thumbprint}`),
-  upload: (pem: string) => send<PkiCert>('POST', '/pki/certificates', { pem }),
-  addIssuer: (pem: string, trust: boolean) => send<PkiCert>('POST', '/pki/issuers', { pem, trust }),
+  pki: (signal?: AbortSignal) => call(client.GET('/api/v1/pki', { signal })),
+  trust: (thumbprint: string) =>
+    call(client.POST('/api/v1/pki/certificates/{thumbprint}/trust', { params: { path: { thumbprint } } })),
+  reject: (thumbprint: string) =>
+    call(client.POST('/api/v1/pki/certificates/{thumbprint}/reject', { params: { path: { thumbprint } } })),
+  remove: (thumbprint: string) =>
+    call(client.DELETE('/api/v1/pki/certificates/{thumbprint}', { params: { path: { thumbprint } } })),
+  upload: (pem: string) => call(client.POST('/api/v1/pki/certificates', { body: { pem } })),
+  addIssuer: (pem: string, trust: boolean) => call(client.POST('/api/v1/pki/issuers', { body: { pem, trust } })),
   addCrl: (pem: string, target: 'issuers' | 'trusted') =>
-    send<{ status: string }>('POST', '/pki/crls', { pem, target }),
-  renew: (validityDays: number) => send<{ previous: string }>('POST', '/pki/own/renew', { validityDays }),
+    call(client.POST('/api/v1/pki/crls', { body: { pem, target } })),
+  renew: (validityDays: number) => call(client.POST('/api/v1/pki/own/renew', { body: { validityDays } })),
 };

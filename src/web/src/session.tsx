@@ -1,16 +1,12 @@
 import { createContext, type FormEvent, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
-import { API, ApiError, csrfToken } from './api';
+import { API, ApiError, csrfToken, type Reply } from './api';
 
 /** Least privilege first, as on the hub (src/security/types.ts). */
 export const ROLES = ['viewer', 'operator', 'engineer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export interface Principal {
-  kind: string;
-  name: string;
-  role: Role;
-  scope: string[];
-}
+/** Who the session is, as `GET /auth/me` says. */
+export type Principal = Reply<'/api/v1/auth/me'>['principal'];
 
 export function roleAtLeast(have: Role, need: Role): boolean {
   return ROLES.indexOf(have) >= ROLES.indexOf(need);

@@ -1,45 +1,12 @@
 import { useState } from 'react';
-import { API, ApiError, csrfToken, get } from '../api';
+import { API, ApiError, call, client, csrfToken, type Reply } from '../api';
 import { dateTime } from '../format';
 import { usePlant } from '../plant';
 import { usePoll } from '../poll';
 import { useCan } from '../session';
 
 /** An outbox entry as `GET /delivery/entries` and `/delivery/dead-letters` return it (docs/connectors.md). */
-interface Entry {
-  id: number;
-  connector: string;
-  idempotencyKey: string;
-  summary: string;
-  asset?: string;
-  state: string;
-  attempts: number;
-  createdAt: string;
-  nextAt: string;
-  updatedAt: string;
-  lastError?: string;
-  externalId?: string;
-}
-
-interface ConnectorInfo {
-  name: string;
-  kind: string;
-  target: string;
-  workOrders: boolean;
-  inbound: boolean;
-}
-
-interface SinkRow {
-  name: string;
-  kind: string;
-  state: string;
-  queued: number;
-  dropped: number;
-  delivered: number;
-  oldestSourceTs?: string;
-  lastDeliveredAt?: string;
-  lastError?: string;
-}
+type Entry = Reply<'/api/v1/delivery/entries'>[number];
 
 async function post<T>(path: string): Promise<T> {
   const res = await fetch(`${API}${path}`, {
@@ -60,10 +27,19 @@ async function post<T>(path: string): Promise<T> {
 export function DeliveryPage() {
   const { tz } = usePlant();
   const t = (iso: string | undefined) => (iso ? dateTime(Date.parse(iso), tz) : '—');
-  const connectors = usePoll('connectors', (s) => get<ConnectorInfo[]>('/delivery/connectors', s), 10_000);
-  const health = usePoll('health', (s) => get<{ sinks: SinkRow[] }>('/health', s), 3000);
-  const dead = usePoll('dead', (s) => get<Entry[]>('/delivery/dead-letters', s), 3000);
-  const pending = usePoll('pending', (s) => get<Entry[]>('/delivery/entries?state=pending&limit=200', s), 3000);
+  const connectors = usePoll(
+    'connectors',
+    (s) => call(client.GET('/api/v1/delivery/connectors', { signal: s })),
+    10_000,
+  );
+  const health = usePoll('health', (s) => call(client.GET('/api/v1/health', { signal: s })), 3000);
+  const dead = usePoll('dead', (s) => call(client.GET('/api/v1/delivery/dead-letters', { signal: s })), 3000);
+  const pending = usePoll(
+    'pending',
+    (s) =>
+      call(client.GET('/api/v1/delivery/entries', { params: { query: { state: 'pending', limit: 200 } }, signal: s })),
+    3000,
+  );
   const [busy, setBusy] = useState<number>();
   const canAct = useCan('engineer');
   const [message, setMessage] = useState<{ ok: boolean; text: string }>();

@@ -1,63 +1,13 @@
 import { useState } from 'react';
-import { API, ApiError, csrfToken, get, put, query } from '../api';
+import { API, ApiError, call, client, csrfToken, put, type Reply } from '../api';
 import { dateTime, num } from '../format';
 import { usePlant } from '../plant';
 import { usePoll } from '../poll';
 import { href, type Route, replaceParams } from '../router';
 
 /** A work order as `/workorders` returns it (src/workflows/types.ts, docs/workflows.md). */
-interface WorkOrder {
-  id: string;
-  asset: string;
-  failureMode: string;
-  title: string;
-  reason: string;
-  evidence: {
-    values?: { tagId: string; value: number | string | boolean | null; unit?: string; ts: number }[];
-    anomalyScore?: number;
-    healthIndex?: number;
-    rulHours?: number;
-    rulLowHours?: number;
-    rulHighHours?: number;
-    trendUrl?: string;
-    text?: string;
-  };
-  priority: number;
-  requiredDowntimeMin: number;
-  status: 'open' | 'planned' | 'in_progress' | 'done' | 'cancelled';
-  plannedStart?: number;
-  plannedEnd?: number;
-  dueBy?: number;
-  escalated: boolean;
-  ruleId?: string;
-  externalIds: Record<string, string>;
-  createdAt: number;
-  updatedAt: number;
-}
-
-interface Calendar {
-  from: number;
-  to: number;
-  now: number;
-  windows: { start: number; end: number; names: string[] }[];
-  entries: {
-    id: number;
-    kind: 'downtime' | 'production';
-    name: string;
-    start: number;
-    end: number;
-    assets: string[];
-  }[];
-  workOrders: WorkOrder[];
-}
-
-interface HistoryRow {
-  ts: number;
-  kind: string;
-  actor: string;
-  status: string;
-  note?: string;
-}
+type WorkOrder = Reply<'/api/v1/workorders'>['workOrders'][number];
+type Calendar = Reply<'/api/v1/maintenance/calendar'>;
 
 const STATUS_LABEL: Record<WorkOrder['status'], string> = {
   open: 'Open',
@@ -113,12 +63,21 @@ export function MaintenancePage({ route }: { route: Route }) {
   const range = route.params.get('range') ?? '24h';
   const span = RANGES[range] ?? RANGES['24h']!;
   const selected = route.params.get('wo') ?? undefined;
-  const list = usePoll('workorders', (s) => get<{ workOrders: WorkOrder[] }>('/workorders?limit=200', s), 3000);
+  const list = usePoll(
+    'workorders',
+    (s) => call(client.GET('/api/v1/workorders', { params: { query: { limit: 200 } }, signal: s })),
+    3000,
+  );
   const cal = usePoll(
     `calendar-${range}`,
     (s) => {
       const from = Date.now() - span / 8;
-      return get<Calendar>(`/maintenance/calendar${query({ from, to: from + span })}`, s);
+      return call(
+        client.GET('/api/v1/maintenance/calendar', {
+          params: { query: { from: String(from), to: String(from + span) } },
+          signal: s,
+        }),
+      );
     },
     5000,
   );
@@ -264,7 +223,7 @@ export function MaintenancePage({ route }: { route: Route }) {
 function WorkOrderDetail({ wo, tz }: { wo: WorkOrder; tz: string }) {
   const h = usePoll(
     `wo-${wo.id}-${wo.status}`,
-    (s) => get<{ history: HistoryRow[] }>(`/workorders/${encodeURIComponent(wo.id)}`, s),
+    (s) => call(client.GET('/api/v1/workorders/{id}', { params: { path: { id: wo.id } }, signal: s })),
     5000,
   );
   const e = wo.evidence;
@@ -453,24 +412,12 @@ function niceStep(span: number): number {
   return steps.find((s) => span / s <= 12) ?? 86_400_000;
 }
 
-interface RuleRow {
-  version: number;
-  rule: {
-    id: string;
-    name?: string;
-    enabled: boolean;
-    assets: string[];
-    trigger: { kind: string } & Record<string, unknown>;
-    actions: { kind: string }[];
-  };
-}
-
 /**
  * The rules with their version; an engineer edits one as JSON (the same shape as the YAML). The hub
  * validates it with the config schema and answers every problem with its path.
  */
 function RulesCard() {
-  const rules = usePoll('rules', (s) => get<{ rules: RuleRow[] }>('/rules', s), 10_000);
+  const rules = usePoll('rules', (s) => call(client.GET('/api/v1/rules', { signal: s })), 10_000);
   const [editing, setEditing] = useState<{ id: string; text: string }>();
   const [error, setError] = useState<string>();
   const save = async () => {

@@ -1,28 +1,9 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, csrfToken, get } from '../api';
+import { ApiError, call, client, csrfToken, type Reply } from '../api';
 import { ROLES, type Role } from '../session';
 
-interface User {
-  name: string;
-  role: Role;
-  scope: string[];
-  disabled: boolean;
-  locked: boolean;
-  createdAt: string;
-}
-
-interface Token {
-  id: string;
-  name: string;
-  role: Role;
-  scope: string[];
-  source: string;
-  createdBy: string;
-  createdAt?: string;
-  expiresAt?: string;
-  revokedAt?: string;
-  lastUsedAt?: string;
-}
+type User = Reply<'/api/v1/users'>['users'][number];
+type Token = Reply<'/api/v1/tokens'>['tokens'][number];
 
 async function send<T>(method: 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/api/v1${path}`, {
@@ -60,8 +41,8 @@ export function UsersPage() {
 
   const load = useCallback(async () => {
     try {
-      setUsers((await get<{ users: User[] }>('/users')).users);
-      setTokens((await get<{ tokens: Token[] }>('/tokens')).tokens);
+      setUsers((await call(client.GET('/api/v1/users'))).users);
+      setTokens((await call(client.GET('/api/v1/tokens'))).tokens);
     } catch (e) {
       setError((e as Error).message);
     }
