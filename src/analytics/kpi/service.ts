@@ -326,6 +326,9 @@ export class KpiService {
         total.kwh += p.elements.kwh;
         total.idleKwh += p.elements.idleKwh;
         total.kwhEstimated += p.elements.kwhEstimated;
+        total.kwhUnknownMs += p.elements.kwhUnknownMs;
+        total.energyDrops += p.elements.energyDrops;
+        total.energyJumps += p.elements.energyJumps;
         total.energyCost += p.elements.energyCost;
       }
       for (const [k, v] of p.quarters ?? []) quarters.set(k, (quarters.get(k) ?? 0) + v);
