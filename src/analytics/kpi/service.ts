@@ -195,7 +195,11 @@ export class KpiService {
       state,
       good: goodB === undefined ? { samples: good } : { baseline: goodB, samples: good },
       scrap: scrapB === undefined ? { samples: scrap } : { baseline: scrapB, samples: scrap },
-      energy: energyB === undefined ? { samples: energy } : { baseline: energyB, samples: energy },
+      energy: {
+        samples: energy,
+        ...(energyB === undefined ? {} : { baseline: energyB }),
+        ...(m.signals.maxPowerKw === undefined ? {} : { maxPowerKw: m.signals.maxPowerKw }),
+      },
       prt:
         m.signals.prt === undefined
           ? { initial: prtInitial, samples: prt }

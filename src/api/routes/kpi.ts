@@ -38,8 +38,30 @@ const KpisOut = Type.Object(
     peakDemandKw: Num,
     peakDemandAt: Type.Union([Type.String(), Type.Null()]),
     unknownShare: Num,
+    flags: Type.Array(
+      Type.Object({
+        kpi: Type.String({ description: 'The figure flagged, e.g. `oee`, `effectiveness`, `pq`, `kwh`.' }),
+        reason: Type.Union(
+          [
+            Type.Literal('idealCycleTime'),
+            Type.Literal('counterJump'),
+            Type.Literal('counterDrop'),
+            Type.Literal('clock'),
+          ],
+          { description: 'Why the figure cannot be trusted as it stands.' },
+        ),
+        message: Type.String(),
+      }),
+      {
+        description:
+          'Plausibility: a ratio above its physical bound (reported as computed, never capped) and totals a counter drop or jump touched. Empty = plausible. See docs/kpi.md.',
+      },
+    ),
   },
-  { description: 'KPIs (ratios 0..1; null = not defined, e.g. no planned busy time). See docs/kpi.md.' },
+  {
+    description:
+      'KPIs (ratios 0..1 by their physics; a figure outside its bound comes with a `flags` entry; null = not defined, e.g. no planned busy time). See docs/kpi.md.',
+  },
 );
 
 const Figure = {
@@ -297,7 +319,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
       const rows = await kpi.series(req.query.asset, req.query.period, from, to);
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="kpi-${req.query.period}.csv"`);
-      return kpiTableCsv(req.query.asset, rows);
+      return kpiTableCsv(req.query.asset, rows, kpi.scopeTimezone(req.query.asset));
     },
   );
 
@@ -520,8 +542,18 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
                 scrap: Type.Number(),
                 prt: Num,
                 excluded: Type.Boolean(),
-                kind: Type.Optional(Type.String({ description: 'reset or rollover' })),
+                kind: Type.Optional(Type.String({ description: 'reset, rollover, drop or jump' })),
               }),
+            ),
+            counterIssues: Type.Array(
+              Type.Object({
+                ts: Type.String(),
+                prevTs: Type.String({ description: 'The sample before: the interval whose increment is unknown.' }),
+                counter: Type.String({ description: 'good, scrap or energy' }),
+                kind: Type.String({ description: 'reset, rollover (counted) or drop, jump (data-quality events)' }),
+                value: Type.Number({ description: 'The increment booked (reset, rollover) or the raw difference.' }),
+              }),
+              { description: 'Every counter event that was not a plain increase, with its evidence.' },
             ),
             energy: Type.Array(Type.Object({ start: Type.String(), kwh: Type.Number(), avgKw: Type.Number() })),
           }),
@@ -557,6 +589,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
           shiftId: c.shiftId,
         })),
         parts: t.model.parts.map((p) => ({ ...p, ts: iso(p.ts) })),
+        counterIssues: t.model.counterIssues.map((c) => ({ ...c, ts: iso(c.ts), prevTs: iso(c.prevTs) })),
         energy: [...t.model.quarters(t.from, t.to)].map(([start, kwh]) => ({ start: iso(start), kwh, avgKw: kwh * 4 })),
       };
     },

@@ -9,7 +9,14 @@ import { BAD, close, type Fixture, fixture, HOUR, MIN } from './helpers.js';
  */
 const LINE = 'acme/zurich/machining/line1';
 /** One machine per case, so no case's counters are another's baseline. */
-const [M1, M2, M3, M4, M5, M6] = [1, 2, 3, 4, 5, 6].map((i) => `${LINE}/cnc${i}`) as [string, ...string[]];
+const [M1, M2, M3, M4, M5, M6] = [1, 2, 3, 4, 5, 6].map((i) => `${LINE}/cnc${i}`) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const DAY0 = Date.UTC(2026, 0, 13); // a Tuesday
 const at = (d: number, h: number, m = 0) => DAY0 + d * 24 * HOUR + h * HOUR + m * MIN;
 const STATE = 'status/machine_state';
@@ -25,7 +32,7 @@ const KPI = {
 describe('counter semantics', () => {
   let f: Fixture;
   before(async () => {
-    f = await fixture([M1, M2, M3, M4, M5, M6] as string[], KPI as never);
+    f = await fixture([M1, M2, M3, M4, M5, M6], KPI as never);
   });
   after(() => f.close());
 
