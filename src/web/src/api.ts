@@ -214,6 +214,14 @@ export interface Kpis {
   peakDemandKw: number | null;
   peakDemandAt: string | null;
   unknownShare: number | null;
+  /** Plausibility: figures above their physical bound (reported as computed) and totals a counter drop or jump touched. */
+  flags: KpiFlag[];
+}
+
+export interface KpiFlag {
+  kpi: string;
+  reason: 'idealCycleTime' | 'counterJump' | 'counterDrop' | 'clock';
+  message: string;
 }
 
 export interface WaterfallStep {

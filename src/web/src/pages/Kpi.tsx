@@ -267,9 +267,17 @@ function MachineComparison({
                 </td>
                 <td>
                   <span className="bar-cell">
-                    <span className="bar" style={{ width: `${Math.round((m.kpis.oee ?? 0) * 100)}%` }} />
+                    <span className="bar" style={{ width: `${Math.min(100, Math.round((m.kpis.oee ?? 0) * 100))}%` }} />
                   </span>{' '}
-                  <span className="num">{pct(m.kpis.oee)}</span>
+                  <span
+                    className={`num ${m.kpis.flags.length > 0 ? 'text-warn' : ''}`}
+                    data-testid="compare-oee"
+                    data-flags={m.kpis.flags.map((f) => f.reason).join(' ') || undefined}
+                    title={m.kpis.flags.map((f) => f.message).join('\n') || undefined}
+                  >
+                    {m.kpis.flags.length > 0 && '! '}
+                    {pct(m.kpis.oee)}
+                  </span>
                 </td>
                 <td className="num">{pct(m.kpis.availability)}</td>
                 <td className="num">{pct(m.kpis.effectiveness)}</td>
@@ -296,10 +304,22 @@ function OeePerShift({ scope, onPick }: { scope: string; onPick(shiftId: string)
   const chart = useMemo(() => {
     const x = rows.map((r) => Date.parse(r.start));
     const pc = (v: number | null) => (v === null ? null : v * 100);
+    // A point above 100 % is drawn where it is (the axis grows) and marked as flagged, never clipped away.
+    const flaggedRow = (r: (typeof rows)[number]) => (r.kpis.flags ?? []).length > 0;
+    const top = Math.max(100, ...rows.map((r) => pc(r.kpis.oee) ?? 0));
     return {
       x,
+      top: Math.ceil(top / 10) * 10,
+      flagged: rows.filter(flaggedRow),
       series: [
         { label: 'OEE', unit: '%', values: rows.map((r) => pc(r.kpis.oee)), points: true, colour: '#1e1f21' },
+        {
+          label: 'Flagged (implausible)',
+          unit: '%',
+          values: rows.map((r) => (flaggedRow(r) ? pc(r.kpis.oee) : null)),
+          points: true,
+          colour: '#c2410c',
+        },
         { label: 'Availability', unit: '%', values: rows.map((r) => pc(r.kpis.availability)), dash: true },
         { label: 'Effectiveness', unit: '%', values: rows.map((r) => pc(r.kpis.effectiveness)), dash: true },
         { label: 'Quality', unit: '%', values: rows.map((r) => pc(r.kpis.quality)), dash: true },
@@ -321,7 +341,7 @@ function OeePerShift({ scope, onPick }: { scope: string; onPick(shiftId: string)
           x={chart.x}
           series={chart.series}
           tz={plant.tz}
-          yRange={[0, 100]}
+          yRange={[0, chart.top]}
           label="OEE per shift over the last 7 days"
           testId="oee-shift-chart"
           onPick={(i) => {
@@ -331,6 +351,18 @@ function OeePerShift({ scope, onPick }: { scope: string; onPick(shiftId: string)
         />
       ) : (
         <p className="muted">{series.value ? 'No shifts in the last 7 days.' : 'Loading…'}</p>
+      )}
+      {chart.flagged.length > 0 && (
+        <ul className="kpi-flags" data-testid="oee-flags">
+          {chart.flagged.map((r) => (
+            <li key={r.start}>
+              <button type="button" className="linklike" onClick={() => onPick(r.label)}>
+                {r.label}
+              </button>
+              : OEE {pct(r.kpis.oee)} — {r.kpis.flags.map((f) => f.message).join('; ')}
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );
