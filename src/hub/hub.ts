@@ -172,6 +172,9 @@ export class Hub implements HubView {
         sites: c.assets.sites,
         storePath: join(c.dataDir, 'kpi.db'),
         logger: this.log.child({ component: 'kpi' }),
+        // The demo plant at --speed N makes parts N times faster than its ideal cycle time per second
+        // of the hub's clock (its timestamps): its KPIs are computed in its own time base.
+        ...(this.opts.demo && c.demo.speed !== 1 ? { timeScaleBySource: { 'demo-plant': c.demo.speed } } : {}),
       });
     }
 

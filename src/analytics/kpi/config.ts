@@ -117,6 +117,13 @@ const signalsSchema = z
       .describe(
         'Highest power the machine can draw (kW): an energy counter increase above it is a jump, a data-quality event, not consumption.',
       ),
+    timeScale: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        'How many times faster the machine’s own clock runs than the hub’s (an accelerated simulation): its ideal cycle time and power are in its own time. Default 1; the built-in demo plant sets its `--speed`.',
+      ),
   })
   .strict();
 
@@ -131,6 +138,7 @@ const machineOverride = z
     energyTotal: z.string().optional(),
     counterBits: z.number().int().min(8).max(53).optional(),
     maxPowerKw: z.number().positive().optional(),
+    timeScale: z.number().positive().optional(),
     prt: z.number().positive().optional().describe('Fixed PRT in seconds when the machine has no tag for it.'),
   })
   .strict();

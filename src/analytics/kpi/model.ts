@@ -90,6 +90,11 @@ export interface MachineData {
   prt: { initial: number | null; samples: readonly StoredSample[]; fixed?: number };
   stateValues: Readonly<Record<string, StateCategory>>;
   counterBits: number;
+  /**
+   * How many times faster the machine's clock runs than the timestamps (an accelerated simulation):
+   * its PRT and power are in its own time, so PRT counts 1/timeScale of hub time. Default 1.
+   */
+  timeScale?: number;
   calendar: readonly CalendarInterval[];
   tariff: readonly TariffInterval[];
   /** Extra cut points (local midnights) so that local days are unions of pieces. */
@@ -423,12 +428,13 @@ export class MachineModel {
 
     // Energy: each increment is spread linearly over the time since the previous sample. A drop or
     // jump books nothing; its interval is time of unknown consumption.
+    const scale = data.timeScale ?? 1;
     const maxKw = data.energy.maxPowerKw;
     const energy = counterEvents(
       data.energy.baseline,
       data.energy.samples,
       undefined,
-      maxKw === undefined ? undefined : (a, b) => (maxKw * (b - a)) / 3_600_000,
+      maxKw === undefined ? undefined : (a, b) => (maxKw * scale * (b - a)) / 3_600_000,
     );
     issues('energy', energy);
     let pi = 0;
@@ -455,7 +461,14 @@ export class MachineModel {
     }
 
     // Parts: increments are discrete, at the sample's timestamp.
-    const prt = new StepSeries(data.prt.initial, data.prt.samples);
+    const rawPrt = new StepSeries(data.prt.initial, data.prt.samples);
+    // PRT in hub time (seconds of timestamps per part).
+    const prt = {
+      at: (t: number): number | null => {
+        const p = rawPrt.at(t) ?? data.prt.fixed ?? null;
+        return p === null ? null : p / scale;
+      },
+    };
     const bits = data.counterBits;
     const events = new Map<number, PartEvent>();
     const add = (list: CounterEvent[], field: 'good' | 'scrap') => {
@@ -463,7 +476,7 @@ export class MachineModel {
         if (e.ts < data.from || e.ts >= data.to) continue;
         let pe = events.get(e.ts);
         if (pe === undefined) {
-          const p = prt.at(e.ts) ?? data.prt.fixed ?? null;
+          const p = prt.at(e.ts);
           pe = { ts: e.ts, good: 0, scrap: 0, prt: p, excluded: false };
           events.set(e.ts, pe);
         }
@@ -475,7 +488,7 @@ export class MachineModel {
     // No machine counts ten times faster than its ideal cycle time (plus a margin for a burst of
     // buffered counts); without a PRT no jump can be told.
     const maxParts = (a: number, b: number) => {
-      const p = prt.at(b) ?? data.prt.fixed ?? null;
+      const p = prt.at(b);
       return p === null || !(p > 0) ? Number.POSITIVE_INFINITY : JUMP_MIN_PARTS + (JUMP_RATE * (b - a)) / 1000 / p;
     };
     const good = counterEvents(data.good.baseline, data.good.samples, bits, maxParts);

@@ -211,6 +211,10 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
             to: Type.String(),
             shift: Type.Optional(Type.String()),
             timezone: Type.String(),
+            timeScale: Type.Number({
+              description:
+                '1 = real time. N: the plant runs N× faster than the hub’s clock (demo `--speed N`); KPIs are computed in its own time base (PRT and power scaled), durations (MTBF, MTTR, throughput per hour) are hub time.',
+            }),
             ...Figure,
             machines: Type.Array(Type.Object({ asset: Type.String(), role: Type.String(), ...Figure })),
           }),
@@ -230,6 +234,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
         to: iso(s.to),
         shift: r.label,
         timezone: s.timezone,
+        timeScale: s.timeScale,
         ...figureOut(s),
         machines: s.machines.map((m) => ({ asset: m.asset, role: m.role, ...figureOut(m.figure) })),
       };

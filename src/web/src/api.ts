@@ -243,6 +243,8 @@ export interface KpiSummary extends KpiFigure {
   to: string;
   shift?: string;
   timezone: string;
+  /** 1 = real time; N: an accelerated plant (demo `--speed N`), KPIs in its own time base. */
+  timeScale: number;
   machines: (KpiFigure & { asset: string; role: string })[];
 }
 

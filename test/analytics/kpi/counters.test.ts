@@ -24,7 +24,9 @@ const GOOD = 'production/good_parts';
 const SCRAP = 'production/scrap_parts';
 const PRT = 'production/ideal_cycle_time';
 const ENERGY = 'energy/energy_total';
+const M7 = `${LINE}/cnc7`;
 const KPI = {
+  machines: [{ asset: M7, timeScale: 60 }],
   shifts: [{ name: 'early', start: '06:00', end: '14:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'] }],
   energy: { price: 0.2, tariff: [], co2eFactor: 0.128 },
 } as const;
@@ -32,7 +34,7 @@ const KPI = {
 describe('counter semantics', () => {
   let f: Fixture;
   before(async () => {
-    f = await fixture([M1, M2, M3, M4, M5, M6], KPI as never);
+    f = await fixture([M1, M2, M3, M4, M5, M6, M7], KPI as never);
   });
   after(() => f.close());
 
@@ -147,5 +149,27 @@ describe('counter semantics', () => {
     assert.ok(flag, `effectiveness flagged: ${JSON.stringify(s.kpis.flags)}`);
     assert.equal(flag.reason, 'idealCycleTime');
     assert.ok(s.kpis.flags.some((x) => x.kpi === 'oee'));
+  });
+
+  it('computes an accelerated plant’s KPIs in its own time base (timeScale), so they stay within bounds', async () => {
+    // A plant 60× faster than its timestamps: PRT 60 s of its time is 1 s of the hub's; it makes a part
+    // per hub second and draws 10 kW of its time, 600 kWh per hub hour.
+    const d = 9;
+    await f.write(M7, [
+      [STATE, at(d, 6), 0],
+      [PRT, at(d, 6), 60],
+      [GOOD, at(d, 6), 0],
+      [GOOD, at(d, 6, 30), 1800],
+      [GOOD, at(d, 6, 59), 3540],
+      [ENERGY, at(d, 6), 0],
+      [ENERGY, at(d, 7), 600],
+    ]);
+    const s = await f.service.summary(M7, at(d, 6), at(d, 7));
+    assert.equal(s.timeScale, 60);
+    assert.equal(s.elements.counterJumps, 0, 'a part per second is no jump at 60 s per part ×60');
+    assert.ok(close(s.kpis.effectiveness, 3540 / 3600), `effectiveness ${s.kpis.effectiveness}`);
+    assert.ok(close(s.kpis.peakDemandKw, 10), `peak demand in the plant’s kW, got ${s.kpis.peakDemandKw}`);
+    assert.ok(close(s.kpis.kwh, 600));
+    assert.deepEqual(s.kpis.flags, []);
   });
 });

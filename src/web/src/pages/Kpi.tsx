@@ -84,6 +84,12 @@ export function KpiPage({ route }: { route: Route }) {
         </div>
       )}
       {!s && !summary.error && <p className="muted">Loading…</p>}
+      {s && s.timeScale > 1 && (
+        <p className="banner" data-testid="kpi-time-scale">
+          Accelerated plant ×{s.timeScale}: KPIs are computed in the plant’s own time base (its ideal cycle time and
+          power); times of day, MTBF and MTTR are real time.
+        </p>
+      )}
       {s && <KpiTiles kpis={s.kpis} drillHref={drillTo('*')} />}
       {drill && <DrillDown scope={scope} closeRange={range} summary={s} drill={drill} at={at} names={name} />}
       <ParetoAndStops
