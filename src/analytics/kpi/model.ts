@@ -265,8 +265,8 @@ export const JUMP_RATE = 10;
 /**
  * Increments of a counter (a totaliser or part counter: monotonic, docs/kpi.md "Counters"):
  * - a drop from the top tenth of the range to its bottom tenth is a **rollover** (Δ = v + 2^bits − prev);
- * - a drop to near zero (below RESET_NEAR_ZERO × prev) is a **reset**: the counter restarted at 0 and
- *   counted v since (Δ = v);
+ * - a drop to near zero (below RESET_NEAR_ZERO × prev, and v itself a plausible increment) is a
+ *   **reset**: the counter restarted at 0 and counted v since (Δ = v);
  * - any other drop is a **drop**, and an increase above `maxDelta(prevTs, ts)` a **jump**: a
  *   data-quality event (a device restarted with a stale value, a replaced meter, noise). Its increment
  *   is unknown and booked as 0; the next increments count from the new value.
@@ -297,12 +297,25 @@ export function counterEvents(
     let delta = v - prev.value;
     let kind: CounterKind | undefined;
     if (delta < 0) {
-      if (span !== undefined && prev.value >= span * 0.9 && v < span * 0.1) {
-        delta = v + span - prev.value;
+      const max = maxDelta === undefined ? Number.POSITIVE_INFINITY : maxDelta(prev.ts, s.ts);
+      const rolled =
+        span !== undefined && prev.value >= span * 0.9 && v < span * 0.1 ? v + span - prev.value : undefined;
+      if (rolled !== undefined && rolled <= max) {
+        delta = rolled;
         kind = 'rollover';
-      } else if (v >= 0 && v < prev.value * RESET_NEAR_ZERO) {
+      } else if (
+        v >= 0 &&
+        v < prev.value * RESET_NEAR_ZERO &&
+        // What it counted since the reset must itself be plausible: a spike's return to the true value
+        // is a drop, not a reset that books the whole counter.
+        v <= max
+      ) {
         delta = v;
         kind = 'reset';
+      } else if (rolled !== undefined) {
+        // Top to bottom of the range, but more than it can count: a jump (below).
+        delta = rolled;
+        kind = 'rollover';
       } else {
         kind = 'drop';
       }
