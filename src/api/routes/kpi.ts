@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { kpiTableCsv } from '../../analytics/history/csv.js';
 import type { KpiFigure, KpiService } from '../../analytics/kpi/index.js';
-import { dayStart, localDayNumber, parseDayLabel } from '../../analytics/kpi/tz.js';
+import { dayStart, localDayNumber, parseDayLabel, weekdayOf } from '../../analytics/kpi/tz.js';
 import { GotthardError } from '../../errors.js';
 import { requireInScope, visibleTo } from '../../security/auth/index.js';
 import { inScope } from '../../security/types.js';
@@ -90,6 +90,11 @@ const RangeQuery = {
   to: Type.Optional(Type.String({ description: 'Default now.' })),
   shift: Type.Optional(Type.String({ description: '`current`, `previous` or a shift id like `2026-03-29/night`.' })),
   day: Type.Optional(Type.String({ description: '`today`, `yesterday` or a local date `YYYY-MM-DD`.' })),
+  week: Type.Optional(
+    Type.String({
+      description: '`this`, `last` or any local date `YYYY-MM-DD` in the week (weeks begin on Monday, local time).',
+    }),
+  ),
 };
 
 function figureOut(f: KpiFigure) {
@@ -116,6 +121,7 @@ export function resolveRange(
     to?: string | undefined;
     shift?: string | undefined;
     day?: string | undefined;
+    week?: string | undefined;
   },
   now = Date.now(),
 ): { from: number; to: number; label?: string } {
@@ -150,6 +156,18 @@ export function resolveRange(
       );
     }
     return { from: dayStart(tz, d), to: dayStart(tz, d + 1) };
+  }
+  if (q.week !== undefined) {
+    const today = localDayNumber(tz, now);
+    const d = q.week === 'this' ? today : q.week === 'last' ? today - 7 : parseDayLabel(q.week);
+    if (d === undefined) {
+      throw new GotthardError(
+        'GT_BAD_REQUEST',
+        `query parameter "week" = "${q.week}": use this, last or a date YYYY-MM-DD in the week`,
+      );
+    }
+    const monday = d - weekdayOf(d);
+    return { from: dayStart(tz, monday), to: dayStart(tz, monday + 7) };
   }
   return parseRange(q.from ?? 'now-8h', q.to ?? 'now', now);
 }
@@ -514,6 +532,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
           to: Type.Optional(Type.String()),
           shift: Type.Optional(Type.String()),
           day: Type.Optional(Type.String()),
+          week: RangeQuery.week,
         }),
         response: {
           200: Type.Object({

@@ -303,10 +303,11 @@ export interface KpiTimeline {
   energy: { start: string; kwh: number; avgKw: number }[];
 }
 
-/** A KPI range: `shift` (current, previous, <date>/<name>), `day`, or from/to. */
+/** A KPI range: `shift` (current, previous, <date>/<name>), `day`, `week` (this, last, a date in it), or from/to. */
 export interface KpiRange {
   shift?: string;
   day?: string;
+  week?: string;
   from?: string;
   to?: string;
 }
@@ -325,6 +326,11 @@ export const kpiApi = {
     put<{ ok: boolean }>('/kpi/stops/reason', { machine, start, reason }),
   timeline: (machine: string, r: KpiRange, signal?: AbortSignal) =>
     get<KpiTimeline>(`/kpi/timeline${query({ machine, ...r })}`, signal),
+  shifts: (asset: string, from: string, to: string, signal?: AbortSignal) =>
+    get<{ timezone: string; shifts: { id: string; name: string; start: string; end: string }[] }>(
+      `/kpi/shifts${query({ asset, from, to })}`,
+      signal,
+    ),
   exportUrl: (asset: string, period: string, from: string, to: string) =>
     `${API}/kpi/export${query({ asset, period, from, to })}`,
 };

@@ -87,4 +87,20 @@ describe('KPI API: flags and local time', () => {
     assert.match(vals[cols.indexOf('flags')] ?? '', /kwh:counterDrop/);
     assert.equal(vals[cols.indexOf('energyDrops')], '1');
   });
+
+  it('shows any past shift, day or week, in the site’s time zone', async () => {
+    const shift = (await inject(`/api/v1/kpi/summary?asset=${M}&shift=2026-01-13/early`)).json();
+    assert.equal(shift.from, '2026-01-13T05:00:00.000Z');
+    assert.equal(shift.to, '2026-01-13T13:00:00.000Z');
+    const day = (await inject(`/api/v1/kpi/summary?asset=${M}&day=2026-01-13`)).json();
+    assert.equal(day.from, '2026-01-12T23:00:00.000Z');
+    const week = await inject(`/api/v1/kpi/summary?asset=${M}&week=2026-01-15`);
+    assert.equal(week.statusCode, 200, week.body);
+    assert.equal(week.json().from, '2026-01-11T23:00:00.000Z', 'Monday 00:00 CET');
+    assert.equal(week.json().to, '2026-01-18T23:00:00.000Z');
+    assert.equal(week.json().kpis.gq, shift.kpis.gq, 'the week holds the shift’s parts');
+    const bad = await inject(`/api/v1/kpi/summary?asset=${M}&week=someday`);
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.json().error.message, /"week" = "someday"/);
+  });
 });

@@ -14,12 +14,55 @@ const RANGES: { id: string; label: string }[] = [
   { id: 'previous', label: 'Previous shift' },
   { id: 'today', label: 'Today' },
   { id: 'yesterday', label: 'Yesterday' },
+  { id: 'week:this', label: 'This week' },
+  { id: 'week:last', label: 'Last week' },
 ];
 
-/** `current`/`previous`/a shift id → shift; `today`/`yesterday`/YYYY-MM-DD → day. */
+/** `current`/`previous`/a shift id → shift; `today`/`yesterday`/YYYY-MM-DD → day; `week:this|last|YYYY-MM-DD` → week. */
 export function kpiRange(id: string): KpiRange {
+  if (id.startsWith('week:')) return { week: id.slice(5) };
   if (id === 'today' || id === 'yesterday' || /^\d{4}-\d{2}-\d{2}$/.test(id)) return { day: id };
   return { shift: id || 'current' };
+}
+
+/** Any past day, week or shift: a date and what of it. */
+function RangePicker({ scope, range }: { scope: string; range: string }) {
+  const [date, setDate] = useState('');
+  const shifts = usePoll(`${scope}|shift-names`, (sig) => kpiApi.shifts(scope, 'now-1d', 'now+1d', sig), 0);
+  const names = [...new Set((shifts.value?.shifts ?? []).map((x) => x.name))];
+  const pick = (kind: string) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return;
+    const id = kind === 'day' ? date : kind === 'week' ? `week:${date}` : `${date}/${kind}`;
+    replaceParams({ range: id, drill: undefined, at: undefined });
+  };
+  return (
+    <span className="kpi-range-picker">
+      <input
+        type="date"
+        value={date}
+        onChange={(e) => setDate(e.target.value)}
+        aria-label="Date of a past day, week or shift"
+        data-testid="kpi-date"
+      />
+      <select
+        value=""
+        disabled={!date}
+        onChange={(e) => pick(e.target.value)}
+        aria-label="Show that day, its week or one of its shifts"
+        data-testid="kpi-date-kind"
+      >
+        <option value="">Show…</option>
+        <option value="day">Day</option>
+        <option value="week">Week</option>
+        {names.map((n) => (
+          <option key={n} value={n}>
+            Shift {n}
+          </option>
+        ))}
+      </select>
+      {!RANGES.some((r) => r.id === range) && <span className="muted small"> {range}</span>}
+    </span>
+  );
 }
 
 /** The KPI summary of a scope, polled every 5 s (the running shift is live). */
@@ -57,8 +100,8 @@ export function KpiPage({ route }: { route: Route }) {
             ISO 22400-2 (docs/kpi.md).{' '}
             {s && (
               <>
-                {s.shift ? `Shift ${s.shift}` : 'Day'} · {dateTime(Date.parse(s.from), plant.tz)} –{' '}
-                {dateTime(Date.parse(s.to), plant.tz)}
+                {s.shift ? `Shift ${s.shift}` : range.startsWith('week:') ? 'Week' : 'Day'} ·{' '}
+                {dateTime(Date.parse(s.from), plant.tz)} – {dateTime(Date.parse(s.to), plant.tz)}
               </>
             )}
           </p>
@@ -75,8 +118,12 @@ export function KpiPage({ route }: { route: Route }) {
                 {r.label}
               </option>
             ))}
+            {!RANGES.some((r) => r.id === range) && (
+              <option value={range}>{range.replace(/^week:/, 'week of ')}</option>
+            )}
           </select>
         </label>
+        <RangePicker scope={scope} range={range} />
       </div>
       {summary.error && (
         <div className="banner banner-alarm" role="alert">
