@@ -175,6 +175,12 @@ export class Hub implements HubView {
         // The demo plant at --speed N makes parts N times faster than its ideal cycle time per second
         // of the hub's clock (its timestamps): its KPIs are computed in its own time base.
         ...(this.opts.demo && c.demo.speed !== 1 ? { timeScaleBySource: { 'demo-plant': c.demo.speed } } : {}),
+        // Work orders' planned windows are planned downtime; the workflows start after the KPI engine.
+        maintenance: () => {
+          // Not while stopping: the workflows' store closes before the KPI engine.
+          const store = this.stopping === undefined ? this.workflowsImpl?.store : undefined;
+          return store && ((asset, from, to) => store.maintenanceWindows(asset, from, to));
+        },
       });
     }
 

@@ -42,6 +42,8 @@ export interface Piece {
   kwhEstimated: number;
   /** Time of the piece inside the interval of an energy counter's drop or jump. */
   kwhUnknownMs: number;
+  /** Inside a work order's planned window (maintenance). */
+  maint?: true;
 }
 
 /**
@@ -99,6 +101,8 @@ export interface MachineData {
   tariff: readonly TariffInterval[];
   /** Extra cut points (local midnights) so that local days are unions of pieces. */
   cuts: readonly number[];
+  /** Planned windows of the machine's work orders (planned, running or done): planned downtime. */
+  maintenance?: readonly { from: number; to: number }[];
   /** Stop reasons by the stop's `since`. */
   reasons: ReadonlyMap<number, { reason: string; loss: SixBigLoss }>;
 }
@@ -115,8 +119,10 @@ export interface KpiElements {
   notScheduledMs: number;
   /** POT: planned operation time = PBT + PDOT. */
   potMs: number;
-  /** PDOT: planned down time (breaks, planned stops). */
+  /** PDOT: planned down time (breaks, planned stops, work orders' planned windows). */
   pdotMs: number;
+  /** The part of PDOT inside work orders' planned windows (maintenance). */
+  maintenanceMs: number;
   /** PBT: planned busy time = APT + AUST + ADET + ADOT. */
   pbtMs: number;
   /** APT: actual production time (running). */
@@ -173,6 +179,7 @@ export function emptyElements(): KpiElements {
     notScheduledMs: 0,
     potMs: 0,
     pdotMs: 0,
+    maintenanceMs: 0,
     pbtMs: 0,
     aptMs: 0,
     austMs: 0,
@@ -402,8 +409,12 @@ export class MachineModel {
     for (let q = Math.ceil(data.from / QUARTER_MS) * QUARTER_MS; q < data.to; q += QUARTER_MS) {
       if (q > data.from) cuts.add(q);
     }
+    const maintenance = data.maintenance ?? [];
     for (const list of [this.timeline, data.calendar, data.tariff]) {
       for (const i of list) if (i.from > data.from && i.from < data.to) cuts.add(i.from);
+    }
+    for (const w of maintenance) {
+      for (const c of [w.from, w.to]) if (c > data.from && c < data.to) cuts.add(c);
     }
     const points = [data.from, ...[...cuts].sort((a, b) => a - b), data.to];
     this.pieces = [];
@@ -428,6 +439,7 @@ export class MachineModel {
         kwhUnknownMs: 0,
       };
       if (c?.shiftId !== undefined) p.shiftId = c.shiftId;
+      if (maintenance.some((w) => w.from <= a && w.to >= b)) p.maint = true;
       this.pieces.push(p);
     }
 
@@ -561,11 +573,13 @@ export class MachineModel {
       if (s.state === 'running') {
         e.pbtMs += dur;
         e.aptMs += dur;
-        if (p.cal !== 'work') e.runOutsidePlanMs += dur;
+        if (p.cal !== 'work' || p.maint) e.runOutsidePlanMs += dur;
       } else if (p.cal === 'off') {
         e.notScheduledMs += dur;
-      } else if (p.cal === 'break' || s.state === 'plannedDown') {
+      } else if (p.cal === 'break' || p.maint || s.state === 'plannedDown') {
+        // A work order's planned window is planned downtime (ISO 22400-2 PDOT), whatever the state says.
         e.pdotMs += dur;
+        if (p.maint) e.maintenanceMs += dur;
       } else {
         e.pbtMs += dur;
         if (s.state === 'setup') e.austMs += dur;
@@ -640,7 +654,7 @@ export class MachineModel {
         if (r !== undefined) stop.reason = r.reason;
         byInterval.set(p.si, stop);
       }
-      if (p.cal === 'work') stop.lostMs += Math.min(p.to, b) - Math.max(p.from, a);
+      if (p.cal === 'work' && !p.maint) stop.lostMs += Math.min(p.to, b) - Math.max(p.from, a);
     }
     return [...byInterval.values()];
   }

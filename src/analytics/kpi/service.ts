@@ -41,6 +41,13 @@ export interface KpiServiceOptions {
    * power scaled) and the summary says so (`timeScale`).
    */
   timeScaleBySource?: Readonly<Record<string, number>>;
+  /**
+   * Planned windows of a machine's work orders overlapping [from, to) (the workflows' store), read
+   * when used: they count as planned downtime (PDOT).
+   */
+  maintenance?: () =>
+    | ((asset: string, from: number, to: number) => readonly { from: number; to: number }[])
+    | undefined;
 }
 
 export interface KpiFigure {
@@ -235,6 +242,7 @@ export class KpiService {
       tariff: new Tariff(this.cfg.energy.tariff, this.cfg.energy.price, tz).intervals(from, to),
       cuts,
       reasons,
+      maintenance: this.opts.maintenance?.()?.(m.asset, from, to) ?? [],
     });
   }
 
