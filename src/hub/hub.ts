@@ -203,6 +203,8 @@ export class Hub implements HubView {
         machines: c.demo.machines,
         ...(this.opts.demoSimStart !== undefined ? { simStart: this.opts.demoSimStart } : {}),
         pkiDir: join(c.dataDir, 'demo-plant', 'pki'),
+        // Counters and wear survive a restart, as on a real machine (a replaced bearing stays replaced).
+        stateFile: join(c.dataDir, 'demo-plant', 'state.json'),
         logger: this.log.child({ component: 'demo-plant' }),
       });
       await this.pkiImpl.trustFile(this.demoPlant.certificateFile);
