@@ -56,6 +56,11 @@ export interface MachineModel {
   readonly faultModes: readonly FaultMode[];
   injectFault(mode: FaultMode): void;
   resetWear(): void;
+  /**
+   * Stops the machine for planned maintenance (state Maintenance) until `resetWear` (the job done) or
+   * a backstop of 12 simulated hours, after which the job counts as done (bearing replaced).
+   */
+  startMaintenance(): void;
   /** Applies a write to a writable signal (a setpoint); false when the signal is not writable. */
   writeSetpoint?(path: string, value: number | string): boolean;
   /** What a real machine keeps over a power cycle: counters, totalisers, wear, setpoints. */
@@ -234,6 +239,12 @@ abstract class BaseMachine implements MachineModel {
           ? this.dyn.uniform(300, 900)
           : this.dyn.uniform(300, 1200);
     this.enter(MachineState.Fault, d);
+  }
+
+  startMaintenance(): void {
+    if (this.faultModes.length === 0) return; // a meter is not maintained
+    this.faultCause = undefined;
+    this.enter(MachineState.Maintenance, 12 * 3600);
   }
 
   resetWear(): void {

@@ -177,6 +177,15 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
           const m = nodes.find((n) => n.model === model);
           if (m) publishMachine(m, new Date());
         },
+        startMaintenance(machineId: string) {
+          const model = simulation.get(machineId);
+          if (!model) return;
+          model.startMaintenance();
+          model.sample();
+          log.info({ machine: machineId }, 'planned maintenance started');
+          const m = nodes.find((n) => n.model === model);
+          if (m) publishMachine(m, new Date());
+        },
         writeSetpoint(machineId: string, path: string, value: number | string) {
           const ok = simulation.get(machineId)?.writeSetpoint?.(path, value) ?? false;
           log.info({ machine: machineId, path, value, ok }, ok ? 'setpoint written' : 'setpoint write refused');

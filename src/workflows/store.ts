@@ -51,9 +51,10 @@ CREATE TABLE IF NOT EXISTS schedule_entry (
   end INTEGER NOT NULL, assets TEXT NOT NULL);
 `;
 
-/** Work-order fields kept beside the shared `WorkOrder` shape: what to do on completion. */
+/** Work-order fields kept beside the shared `WorkOrder` shape: what to do when the job starts and is done. */
 export interface WorkOrderExtra {
   onComplete?: { method: string; args: unknown[] };
+  onStart?: { method: string; args: unknown[] };
 }
 
 export class WorkflowStore {
