@@ -11,8 +11,11 @@
  * or Mosquitto; they run one file at a time (ports, timing).
  */
 export const UNIT: readonly string[] = [
+  'test/analytics/kpi/api.test.ts',
+  'test/analytics/kpi/counters.test.ts',
   'test/analytics/kpi/import.test.ts',
   'test/analytics/kpi/kpi.test.ts',
+  'test/analytics/kpi/maintenance.test.ts',
   'test/analytics/kpi/properties.test.ts',
   'test/analytics/kpi/time.test.ts',
   'test/analytics/pdm/offline.test.ts',
@@ -31,6 +34,7 @@ export const UNIT: readonly string[] = [
   'test/security/audit.test.ts',
   'test/security/auth.test.ts',
   'test/security/matrix.test.ts',
+  'test/sim/maintenance.test.ts',
   'test/sim/physics.test.ts',
   'test/sinks/registry.test.ts',
   'test/sources/opcua/clock.test.ts',
@@ -47,6 +51,7 @@ export const UNIT: readonly string[] = [
 export const INTEGRATION: readonly string[] = [
   'test/analytics/kpi/cli.test.ts', // the CLI as a child process
   'test/analytics/kpi/demo.test.ts', // a hub with the demo plant
+  'test/analytics/kpi/restart.test.ts', // a hub with the demo plant, restarted
   'test/analytics/pdm/hub.test.ts', // a hub with the demo plant
   'test/analytics/pdm/online.test.ts', // the demo plant's OPC UA server
   'test/api/client.test.ts', // a hub with the demo plant; the openapi-typescript CLI and tsc as child processes
@@ -63,6 +68,7 @@ export const INTEGRATION: readonly string[] = [
   'test/security/writes.test.ts', // a hub with the demo plant
   'test/sim/scale.test.ts', // the demo plant's OPC UA server
   'test/sim/server.test.ts', // the demo plant's OPC UA server
+  'test/sim/state.test.ts', // the demo plant's OPC UA server
   'test/sources/modbus/source.test.ts', // a Modbus TCP server
   'test/sources/mqtt/source.test.ts', // Mosquitto, an embedded broker
   'test/sources/opcua/source.test.ts', // an OPC UA server
@@ -75,6 +81,7 @@ export const INTEGRATION: readonly string[] = [
   'test/web/dashboard.test.ts', // a browser and a hub
   'test/web/delivery.test.ts', // a browser and a hub
   'test/web/governance.test.ts', // a browser and a hub
+  'test/web/kpi-flags.test.ts', // a browser and a hub
   'test/web/kpi-health.test.ts', // a browser and a hub
   'test/web/live.test.ts', // WebSocket on a port
   'test/web/maintenance.test.ts', // a browser and a hub

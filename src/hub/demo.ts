@@ -35,8 +35,9 @@ export const DEMO_ASSETS = {
 /**
  * The demo's closed maintenance loop (`workflows:` when `--demo` runs without a config file): a
  * spindle bearing worn past 60 % opens a work order, which is planned into the next maintenance
- * window before the predicted failure; the simulated crew does the job in its slot, and completing it
- * calls the plant's `ResetWear` method through the guarded path, so the machine's health recovers.
+ * window before the predicted failure; the simulated crew does the job in its slot: starting it calls
+ * the plant's `StartMaintenance` (the machine stops: planned downtime for the KPIs), completing it
+ * `ResetWear` through the guarded path, so the machine runs again with its health recovered.
  * Durations are plant time divided by the demo speed: at `--speed 60` a simulated 8-hour shift
  * lasts 8 real minutes, and the hub's clock (the values' source timestamps) is real time.
  */
@@ -59,6 +60,8 @@ export function demoWorkflows(speed: number) {
             title: 'Replace the spindle bearing of {{asset}}',
             priority: 3 as const,
             requiredDowntime: plantHours(2),
+            // The machine stops for its job (planned downtime in its window) and is back when it is done.
+            onStart: { method: 'StartMaintenance' },
             onComplete: { method: 'ResetWear' },
           },
         ],
@@ -83,7 +86,10 @@ export const DEMO_WRITES = {
       max: 600,
     },
   ],
-  methods: [{ assets: 'acme/**', method: 'ResetWear', args: [] }],
+  methods: [
+    { assets: 'acme/**', method: 'ResetWear', args: [] },
+    { assets: 'acme/**', method: 'StartMaintenance', args: [] },
+  ],
 };
 
 /**

@@ -168,6 +168,15 @@ export class Hub implements HubView {
         sites: c.assets.sites,
         storePath: join(c.dataDir, 'kpi.db'),
         logger: this.log.child({ component: 'kpi' }),
+        // The demo plant at --speed N makes parts N times faster than its ideal cycle time per second
+        // of the hub's clock (its timestamps): its KPIs are computed in its own time base.
+        ...(this.opts.demo && c.demo.speed !== 1 ? { timeScaleBySource: { 'demo-plant': c.demo.speed } } : {}),
+        // Work orders' planned windows are planned downtime; the workflows start after the KPI engine.
+        maintenance: () => {
+          // Not while stopping: the workflows' store closes before the KPI engine.
+          const store = this.stopping === undefined ? this.workflowsImpl?.store : undefined;
+          return store && ((asset, from, to) => store.maintenanceWindows(asset, from, to));
+        },
       });
     }
 
@@ -190,6 +199,8 @@ export class Hub implements HubView {
         machines: c.demo.machines,
         ...(this.opts.demoSimStart !== undefined ? { simStart: this.opts.demoSimStart } : {}),
         pkiDir: join(c.dataDir, 'demo-plant', 'pki'),
+        // Counters and wear survive a restart, as on a real machine (a replaced bearing stays replaced).
+        stateFile: join(c.dataDir, 'demo-plant', 'state.json'),
         logger: this.log.child({ component: 'demo-plant' }),
       });
       await this.pkiImpl.trustFile(this.demoPlant.certificateFile);

@@ -92,6 +92,7 @@ export interface MachineNodes {
 export interface MethodHandlers {
   injectFault(machineId: string, mode: FaultMode): void;
   resetWear(machineId: string): void;
+  startMaintenance(machineId: string): void;
   /** A client wrote a writable signal; false refuses it (the old value is restored). */
   writeSetpoint(machineId: string, path: string, value: number | string): boolean;
 }
@@ -307,6 +308,17 @@ function addMethods(
   });
   reset.bindMethod(async (_inputArguments: Variant[], _context: ISessionContext) => {
     handlers.resetWear(d.id);
+    return { statusCode: StatusCodes.Good, outputArguments: [] };
+  });
+  const maintain = namespace.addMethod(machine, {
+    browseName: 'StartMaintenance',
+    nodeId: `s=${d.id}.StartMaintenance`,
+    description: 'Stops the machine for planned maintenance (state Maintenance) until ResetWear ends the job',
+    inputArguments: [],
+    outputArguments: [],
+  });
+  maintain.bindMethod(async (_inputArguments: Variant[], _context: ISessionContext) => {
+    handlers.startMaintenance(d.id);
     return { statusCode: StatusCodes.Good, outputArguments: [] };
   });
 }

@@ -48,6 +48,13 @@ export const demoPlantOptionsSchema = z
       .boolean()
       .default(true)
       .describe('Accept unknown client certificates. false: only certificates in <pkiDir>/trusted/certs.'),
+    stateFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'JSON file keeping the machines’ counters, totalisers, wear and setpoints across restarts (as a real machine does over a power cycle). Unset: every start begins from the seed.',
+      ),
     simStart: z
       .union([z.number(), z.date()])
       .optional()

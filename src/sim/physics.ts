@@ -55,8 +55,36 @@ export interface MachineModel {
   readonly faultModes: readonly FaultMode[];
   injectFault(mode: FaultMode): void;
   resetWear(): void;
+  /**
+   * Stops the machine for planned maintenance (state Maintenance) until `resetWear` (the job done) or
+   * a backstop of 12 simulated hours, after which the job counts as done (bearing replaced).
+   */
+  startMaintenance(): void;
   /** Applies a write to a writable signal (a setpoint); false when the signal is not writable. */
   writeSetpoint?(path: string, value: number | string): boolean;
+  /** What a real machine keeps over a power cycle: counters, totalisers, wear, setpoints. */
+  persistentState(): MachineSnapshot;
+  /** Restores `persistentState()`; unknown or non-finite fields are ignored. */
+  restoreState(s: Readonly<MachineSnapshot>): void;
+}
+
+/** A machine's persistent state, by field name. */
+export type MachineSnapshot = Record<string, number>;
+
+/** The plant's persistent state, as kept in the demo plant's state file. */
+export interface PlantSnapshot {
+  version: 1;
+  seed: number;
+  savedAt: number;
+  machines: Record<string, MachineSnapshot>;
+}
+
+/** Copies the finite numbers of `from` named in `keys` onto `into`. */
+function restoreFields(into: object, from: Readonly<MachineSnapshot>, keys: readonly string[]): void {
+  for (const k of keys) {
+    const v = from[k];
+    if (typeof v === 'number' && Number.isFinite(v)) (into as Record<string, unknown>)[k] = v;
+  }
 }
 
 interface ProductionProfile {
@@ -176,6 +204,14 @@ abstract class BaseMachine implements MachineModel {
   abstract step(dt: number, ctx: PlantContext): void;
   abstract sample(): void;
   abstract power(): number;
+
+  persistentState(): MachineSnapshot {
+    return { energyKWh: this.energyKWh, runningS: this.runningS, bearingWear: this.bearingWear };
+  }
+
+  restoreState(s: Readonly<MachineSnapshot>): void {
+    restoreFields(this, s, ['energyKWh', 'runningS', 'bearingWear']);
+  }
   airDemand(): number {
     return 0;
   }
@@ -202,6 +238,12 @@ abstract class BaseMachine implements MachineModel {
           ? this.dyn.uniform(300, 900)
           : this.dyn.uniform(300, 1200);
     this.enter(MachineState.Fault, d);
+  }
+
+  startMaintenance(): void {
+    if (this.faultModes.length === 0) return; // a meter is not maintained
+    this.faultCause = undefined;
+    this.enter(MachineState.Maintenance, 12 * 3600);
   }
 
   resetWear(): void {
@@ -310,6 +352,29 @@ class ProductionMachine extends BaseMachine {
   override resetWear(): void {
     this.toolWear = 0;
     super.resetWear();
+  }
+
+  private static readonly PERSISTENT = [
+    'good',
+    'scrap',
+    'toolWear',
+    'toolChangeAt',
+    'jobSeq',
+    'jobQty',
+    'jobDone',
+    'idealCycleS',
+  ] as const;
+
+  override persistentState(): MachineSnapshot {
+    const out = super.persistentState();
+    for (const k of ProductionMachine.PERSISTENT) out[k] = this[k];
+    return out;
+  }
+
+  override restoreState(s: Readonly<MachineSnapshot>): void {
+    super.restoreState(s);
+    restoreFields(this, s, ProductionMachine.PERSISTENT);
+    this.jobNumber = `WO-${this.jobSeq}`;
   }
 
   /** The ideal cycle time is a setpoint: a shorter one makes parts faster (and the machine wear faster). */
@@ -672,6 +737,30 @@ export class PlantSimulation {
   /** Fills every model's `values` with noisy, quantized measurements of the current state. */
   sample(): void {
     for (const m of this.models) m.sample();
+  }
+
+  /** The plant's persistent state (counters, totalisers, wear, setpoints) by machine id. */
+  snapshot(seed: number, now = Date.now()): PlantSnapshot {
+    const machines: Record<string, MachineSnapshot> = {};
+    for (const m of this.models) machines[m.descriptor.id] = m.persistentState();
+    return { version: 1, seed, savedAt: now, machines };
+  }
+
+  /**
+   * Restores a snapshot: each machine of this plant found in it continues from its counters and wear,
+   * as a real machine does after a power cycle. Returns how many machines were restored.
+   */
+  restore(s: PlantSnapshot): number {
+    let n = 0;
+    for (const m of this.models) {
+      const ms = s.machines[m.descriptor.id];
+      if (ms === undefined) continue;
+      m.restoreState(ms);
+      n++;
+    }
+    this.updateMeters();
+    this.sample();
+    return n;
   }
 }
 

@@ -1,4 +1,6 @@
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   MessageSecurityMode,
@@ -12,7 +14,7 @@ import { type Logger, pino } from 'pino';
 import { buildAddressSpace, NAMESPACE_URI, publishMachine } from './address-space.js';
 import { type MachineDescriptor, scalePlant, standardPlant } from './layout.js';
 import { DEMO_USER, demoPlantOptionsSchema, RESOURCE_PATH } from './options.js';
-import { type FaultMode, PlantSimulation } from './physics.js';
+import { type FaultMode, PlantSimulation, type PlantSnapshot } from './physics.js';
 
 export interface DemoPlantOptions {
   /** TCP port; `gotthard sim` uses 4840. */
@@ -35,6 +37,8 @@ export interface DemoPlantOptions {
   trustAllClients?: boolean;
   /** Start of the simulated clock (epoch ms or Date); default now. */
   simStart?: number | Date;
+  /** Keeps counters, totalisers, wear and setpoints across restarts (the hub: `<dataDir>/demo-plant/state.json`). */
+  stateFile?: string;
   logger?: Logger;
 }
 
@@ -79,6 +83,28 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
   const layout: MachineDescriptor[] = cfg.machines === undefined ? standardPlant() : scalePlant(cfg.machines);
   const simStartMs = cfg.simStart === undefined ? Date.now() : Number(cfg.simStart);
   const simulation = new PlantSimulation(layout, { seed: cfg.seed, simStartMs });
+  const stateFile = cfg.stateFile;
+  if (stateFile !== undefined) {
+    const restored = loadState(stateFile);
+    if (restored.snapshot !== undefined) {
+      const n = simulation.restore(restored.snapshot);
+      log.info({ stateFile, machines: n, savedAt: restored.snapshot.savedAt }, 'demo plant state restored');
+    } else if (restored.error !== undefined) {
+      log.warn({ stateFile, err: restored.error }, 'demo plant state not restored: starting from the seed');
+    }
+  }
+  const saveState = () => {
+    if (stateFile === undefined) return;
+    try {
+      // Written whole and renamed: a crash leaves the previous state, never half a file.
+      const tmp = `${stateFile}.tmp`;
+      writeFileSync(tmp, JSON.stringify(simulation.snapshot(cfg.seed)));
+      renameSync(tmp, stateFile);
+    } catch (err) {
+      log.warn({ stateFile, err }, 'demo plant state not saved');
+    }
+  };
+  if (stateFile !== undefined) await mkdir(dirname(stateFile), { recursive: true });
 
   await mkdir(cfg.pkiDir, { recursive: true });
   const certificateManager = new OPCUACertificateManager({
@@ -151,6 +177,15 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
           const m = nodes.find((n) => n.model === model);
           if (m) publishMachine(m, new Date());
         },
+        startMaintenance(machineId: string) {
+          const model = simulation.get(machineId);
+          if (!model) return;
+          model.startMaintenance();
+          model.sample();
+          log.info({ machine: machineId }, 'planned maintenance started');
+          const m = nodes.find((n) => n.model === model);
+          if (m) publishMachine(m, new Date());
+        },
         writeSetpoint(machineId: string, path: string, value: number | string) {
           const ok = simulation.get(machineId)?.writeSetpoint?.(path, value) ?? false;
           log.info({ machine: machineId, path, value, ok }, ok ? 'setpoint written' : 'setpoint write refused');
@@ -163,12 +198,14 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
     const dtSim = (cfg.updateIntervalMs / 1000) * cfg.speed;
     let slowTickWarned = false;
     const stats = { ticks: 0, lastMs: 0, maxMs: 0, writes: 0 };
+    const saveEvery = Math.max(1, Math.round(STATE_SAVE_MS / cfg.updateIntervalMs));
     const tick = () => {
       const t0 = performance.now();
       simulation.advance(dtSim);
       simulation.sample();
       const now = new Date();
       for (const m of nodes) stats.writes += publishMachine(m, now);
+      if ((stats.ticks + 1) % saveEvery === 0) saveState();
       const took = performance.now() - t0;
       stats.ticks++;
       stats.lastMs = took;
@@ -215,6 +252,7 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
       stop() {
         stopped ??= (async () => {
           clearInterval(timer);
+          saveState();
           await server.shutdown(0);
           await certificateManager.dispose();
           log.info('demo plant stopped');
@@ -227,5 +265,26 @@ export async function startDemoPlant(options: DemoPlantOptions): Promise<DemoPla
     await server.shutdown(0).catch(() => undefined);
     await certificateManager.dispose().catch(() => undefined);
     throw err;
+  }
+}
+
+/** How often (real time) the running plant saves its state; a stop saves it too. */
+const STATE_SAVE_MS = 10_000;
+
+/** The saved state, or why it could not be read (a missing file is a first start, no error). */
+function loadState(file: string): { snapshot?: PlantSnapshot; error?: string } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? {} : { error: (err as Error).message };
+  }
+  try {
+    const s = JSON.parse(text) as PlantSnapshot;
+    if (s?.version !== 1 || typeof s.machines !== 'object' || s.machines === null)
+      return { error: `not a demo plant state file (version ${String(s?.version)})` };
+    return { snapshot: s };
+  } catch (err) {
+    return { error: `damaged: ${(err as Error).message}` };
   }
 }

@@ -134,6 +134,16 @@ const workOrderAction = z
       .strict()
       .optional()
       .describe('Called on the asset through the guarded path when the work order is done, e.g. `ResetWear`.'),
+    onStart: z
+      .object({
+        method: z.string().min(1).describe('OPC UA method of the machine (allowlisted in the guarded write path).'),
+        args: z.array(z.unknown()).default([]),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Called on the asset through the guarded path when the job starts (in_progress), e.g. `StartMaintenance` to stop the machine for it.',
+      ),
   })
   .strict();
 

@@ -484,6 +484,7 @@ export class Workflows {
         ...(dueBy !== undefined ? { dueBy: Math.round(dueBy) } : {}),
         ruleId: f.rule.id,
         ...(a.onComplete ? { onComplete: a.onComplete } : {}),
+        ...(a.onStart ? { onStart: a.onStart } : {}),
       },
       `rule:${f.rule.id}`,
     );

@@ -51,9 +51,10 @@ CREATE TABLE IF NOT EXISTS schedule_entry (
   end INTEGER NOT NULL, assets TEXT NOT NULL);
 `;
 
-/** Work-order fields kept beside the shared `WorkOrder` shape: what to do on completion. */
+/** Work-order fields kept beside the shared `WorkOrder` shape: what to do when the job starts and is done. */
 export interface WorkOrderExtra {
   onComplete?: { method: string; args: unknown[] };
+  onStart?: { method: string; args: unknown[] };
 }
 
 export class WorkflowStore {
@@ -93,6 +94,11 @@ export class WorkflowStore {
         "SELECT body FROM work_order WHERE status IN ('open','planned','in_progress') ORDER BY seq",
       ),
       byExternal: this.db.prepare('SELECT body FROM work_order WHERE body LIKE ?'),
+      windows: this.db.prepare(
+        `SELECT id, json_extract(body, '$.plannedStart') AS "from", json_extract(body, '$.plannedEnd') AS "to", status
+         FROM work_order WHERE asset = ? AND status IN ('planned','in_progress','done')
+         AND json_extract(body, '$.plannedStart') < ? AND json_extract(body, '$.plannedEnd') > ? ORDER BY 2`,
+      ),
       history: this.db.prepare(
         'SELECT ts, kind, actor, status, note, revision FROM work_order_history WHERE id = ? ORDER BY revision',
       ),
@@ -195,6 +201,18 @@ export class WorkflowStore {
 
   activeWorkOrders(): WorkOrder[] {
     return (this.st.activeWo.all() as { body: string }[]).map((r) => JSON.parse(r.body) as WorkOrder);
+  }
+
+  /**
+   * Planned windows of an asset's work orders overlapping [from, to): planned, running or done (the
+   * window was planned downtime), not open or cancelled. The KPI engine counts them as PDOT.
+   */
+  maintenanceWindows(
+    asset: string,
+    from: number,
+    to: number,
+  ): { id: string; from: number; to: number; status: string }[] {
+    return this.st.windows.all(asset, to, from) as { id: string; from: number; to: number; status: string }[];
   }
 
   byExternalId(connector: string, externalId: string): WorkOrder | undefined {

@@ -33,6 +33,7 @@ export interface WorkOrderRequest
     'asset' | 'failureMode' | 'title' | 'reason' | 'evidence' | 'priority' | 'requiredDowntimeMin' | 'dueBy' | 'ruleId'
   > {
   onComplete?: WorkOrderExtra['onComplete'];
+  onStart?: WorkOrderExtra['onStart'];
 }
 
 export interface WorkOrderBookDeps {
@@ -97,7 +98,10 @@ export class WorkOrderBook implements WorkOrderStatusSink {
         updatedAt: now,
         revision: 1,
       },
-      req.onComplete ? { onComplete: req.onComplete } : {},
+      {
+        ...(req.onComplete ? { onComplete: req.onComplete } : {}),
+        ...(req.onStart ? { onStart: req.onStart } : {}),
+      },
       { ts: now, kind: 'created', actor, note: req.reason },
     );
     this.published(created, 'created', actor, req.reason);
@@ -180,6 +184,7 @@ export class WorkOrderBook implements WorkOrderStatusSink {
     const next: WorkOrder = { ...wo, status, updatedAt: this.d.now(), revision: wo.revision + 1 };
     this.commit(next, 'status', actor, note);
     if (status === 'done' && extra.onComplete) await this.complete(next, extra.onComplete, principal);
+    if (status === 'in_progress' && extra.onStart) await this.complete(next, extra.onStart, principal, 'start');
     return next;
   }
 
@@ -208,10 +213,9 @@ export class WorkOrderBook implements WorkOrderStatusSink {
     const next: WorkOrder = { ...wo, status, updatedAt: this.d.now(), revision: wo.revision + 1 };
     this.commit(next, 'status', `connector:${connector}`, note);
     const extra = this.d.store.workOrder(wo.id)?.extra;
-    if (status === 'done' && extra?.onComplete) {
-      const p: Principal = { kind: 'system', name: `connector:${connector}`, role: 'engineer', scope: [] };
-      void this.complete(next, extra.onComplete, p);
-    }
+    const p: Principal = { kind: 'system', name: `connector:${connector}`, role: 'engineer', scope: [] };
+    if (status === 'done' && extra?.onComplete) void this.complete(next, extra.onComplete, p);
+    if (status === 'in_progress' && extra?.onStart) void this.complete(next, extra.onStart, p, 'start');
     return next;
   }
 
@@ -254,7 +258,13 @@ export class WorkOrderBook implements WorkOrderStatusSink {
     }
   }
 
-  private async complete(wo: WorkOrder, call: NonNullable<WorkOrderExtra['onComplete']>, by: Principal): Promise<void> {
+  /** Calls the work order's method when its job is done (`onComplete`) or starts (`onStart`). */
+  private async complete(
+    wo: WorkOrder,
+    call: NonNullable<WorkOrderExtra['onComplete']>,
+    by: Principal,
+    phase: 'start' | 'complete' = 'complete',
+  ): Promise<void> {
     const commands = this.d.commands();
     const principal: Principal = {
       kind: 'system',
@@ -272,7 +282,7 @@ export class WorkOrderBook implements WorkOrderStatusSink {
           asset: wo.asset,
           method: call.method,
           args: call.args,
-          reason: `work order ${wo.id} (${wo.title}) completed by ${actorOf(by)}`,
+          reason: `work order ${wo.id} (${wo.title}) ${phase === 'start' ? 'started' : 'completed'} by ${actorOf(by)}`,
           principal,
         });
         ok = r.ok;
@@ -286,10 +296,17 @@ export class WorkOrderBook implements WorkOrderStatusSink {
     this.d.store.saveWorkOrder(next, { ts: next.updatedAt, kind: 'updated', actor: principal.name, note });
     this.d.events.emit({
       ts: this.d.now(),
-      kind: ok ? 'workorder.completion.called' : 'workorder.completion.failed',
+      kind:
+        phase === 'start'
+          ? ok
+            ? 'workorder.start.called'
+            : 'workorder.start.failed'
+          : ok
+            ? 'workorder.completion.called'
+            : 'workorder.completion.failed',
       severity: ok ? 'info' : 'warning',
       source: 'workflows',
-      message: `${wo.id} done on ${wo.asset}: ${note}`,
+      message: `${wo.id} ${phase === 'start' ? 'started' : 'done'} on ${wo.asset}: ${note}`,
       details: { workOrder: wo.id, asset: wo.asset, method: call.method },
     });
   }

@@ -114,6 +114,9 @@ describe('closed maintenance loop in the demo', { timeout: 240_000 }, () => {
     );
     const note = done.history.find((h) => /ResetWear/.test(h.note ?? ''))!.note!;
     assert.match(note, /ResetWear: Good/, `completion call: ${note}`);
+    // Starting the job stopped the machine for it (StartMaintenance: planned downtime in its window).
+    const start = done.history.find((h) => /StartMaintenance/.test(h.note ?? ''))?.note;
+    assert.match(start ?? '', /StartMaintenance: Good/, `start call: ${start}`);
     assert.deepEqual(
       done.history.map((h) => h.status).filter((s, i, a) => a[i - 1] !== s),
       ['open', 'planned', 'in_progress', 'done'],
@@ -135,5 +138,6 @@ describe('closed maintenance loop in the demo', { timeout: 240_000 }, () => {
     // The completion went through the guarded path and is in the audit trail.
     const events = await hub.historian.events({ source: 'workflows', limit: 100 });
     assert.ok(events.some((e) => e.kind === 'workorder.completion.called'));
+    assert.ok(events.some((e) => e.kind === 'workorder.start.called'));
   });
 });

@@ -80,12 +80,31 @@ const ELEMENT_COLUMNS = [
   'adotMs',
   'prtPqMs',
   'pqUnknown',
+  'gqUnknown',
   'failures',
+  'counterResets',
+  'counterRollovers',
+  'counterDrops',
+  'counterJumps',
+  'energyDrops',
+  'energyJumps',
+  'kwhEstimated',
+  'kwhUnknownMs',
 ] as const;
 
 /** The KPI table of a series as CSV: one row per period, KPIs then ISO 22400-2 elements. */
 export function kpiTableCsv(scope: string, rows: readonly SeriesRow[], timezone = 'UTC'): string {
-  const head = ['scope', 'period', 'start', 'end', 'start_local', 'closed', ...KPI_COLUMNS, ...ELEMENT_COLUMNS];
+  const head = [
+    'scope',
+    'period',
+    'start',
+    'end',
+    'start_local',
+    'closed',
+    ...KPI_COLUMNS,
+    'flags',
+    ...ELEMENT_COLUMNS,
+  ];
   const lines = [head.join(',')];
   for (const r of rows) {
     lines.push(
@@ -97,6 +116,8 @@ export function kpiTableCsv(scope: string, rows: readonly SeriesRow[], timezone 
         isoLocal(timezone, r.start),
         r.closed ? 'true' : 'false',
         ...KPI_COLUMNS.map((k) => csvField(r.kpis[k])),
+        // `kpi:reason` pairs, `;`-separated: a figure above its bound is exported as computed, with its flag.
+        csvField(r.kpis.flags.map((f) => `${f.kpi}:${f.reason}`).join(';')),
         ...ELEMENT_COLUMNS.map((k) => csvField(r.elements[k])),
       ].join(','),
     );

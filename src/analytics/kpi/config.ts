@@ -109,7 +109,23 @@ const signalsSchema = z
       .min(8)
       .max(53)
       .default(32)
-      .describe('Width of the part counters: a drop near 2^bits is a rollover, any other drop a reset.'),
+      .describe(
+        'Width of the part counters: a drop from near 2^bits to near 0 is a rollover, a drop to near zero a reset, any other drop a data-quality event (docs/kpi.md).',
+      ),
+    maxPowerKw: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        'Highest power the machine can draw (kW): an energy counter increase above it is a jump, a data-quality event, not consumption.',
+      ),
+    timeScale: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        'How many times faster the machine’s own clock runs than the hub’s (an accelerated simulation): its ideal cycle time and power are in its own time. Default 1; the built-in demo plant sets its `--speed`.',
+      ),
   })
   .strict();
 
@@ -123,6 +139,8 @@ const machineOverride = z
     idealCycleTime: z.string().optional(),
     energyTotal: z.string().optional(),
     counterBits: z.number().int().min(8).max(53).optional(),
+    maxPowerKw: z.number().positive().optional(),
+    timeScale: z.number().positive().optional(),
     prt: z.number().positive().optional().describe('Fixed PRT in seconds when the machine has no tag for it.'),
   })
   .strict();

@@ -1,4 +1,4 @@
-import type { KpiElements } from './model.js';
+import { JUMP_RATE, type KpiElements } from './model.js';
 
 /**
  * KPIs from summed elements (ISO 22400-2 formulas; docs/kpi.md). A ratio whose denominator is zero is
@@ -43,6 +43,82 @@ export interface Kpis {
   peakDemandAt: number | null;
   /** Share of the period with no trustworthy state. */
   unknownShare: number | null;
+  /** Plausibility: every figure outside its physical bound, and every total a data-quality event touched. */
+  flags: KpiFlag[];
+}
+
+/**
+ * Why a figure cannot be trusted as it stands (docs/kpi.md, "Plausibility flags"):
+ * - `idealCycleTime`: more was produced than the ideal cycle time allows (effectiveness > 1): the PRT
+ *   is too long, or the machine's clock runs faster than the hub's (an accelerated simulation);
+ * - `counterJump` / `counterDrop`: a counter jumped or dropped with no rollover or reset to explain it;
+ *   its increment is unknown and not counted;
+ * - `clock`: a time element is inconsistent (APT > PBT), e.g. timestamps out of order.
+ */
+export type KpiFlagReason = 'idealCycleTime' | 'counterJump' | 'counterDrop' | 'clock';
+
+export interface KpiFlag {
+  /** The figure flagged (a key of Kpis). */
+  kpi: string;
+  reason: KpiFlagReason;
+  message: string;
+}
+
+/** Ratios that are at most 1 by their physics (ISO 22400-2: APT ≤ PBT, Σ PRT×PQ ≤ APT, GQ ≤ PQ). */
+const BOUNDED = ['availability', 'effectiveness', 'quality', 'oee'] as const;
+/** Slack for floating-point sums of milliseconds. */
+const EPS = 1e-9;
+
+function flagsOf(e: Readonly<KpiElements>, k: Omit<Kpis, 'flags'>): KpiFlag[] {
+  const out: KpiFlag[] = [];
+  const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+  for (const key of BOUNDED) {
+    const v = k[key];
+    if (v === null || (v >= -EPS && v <= 1 + EPS)) continue;
+    let reason: KpiFlagReason;
+    let why: string;
+    if (key === 'availability') {
+      reason = 'clock';
+      why = 'actual production time exceeds planned busy time: timestamps out of order';
+    } else if (key === 'quality') {
+      reason = e.counterDrops + e.counterJumps > 0 ? (e.counterJumps > 0 ? 'counterJump' : 'counterDrop') : 'clock';
+      why = 'good parts exceed parts produced: the good and scrap counters disagree';
+    } else if (e.counterJumps > 0) {
+      reason = 'counterJump';
+      why = `${e.counterJumps} part counter jump(s) in the period`;
+    } else {
+      reason = 'idealCycleTime';
+      why =
+        'more parts than the ideal cycle time allows in the production time: the ideal cycle time (PRT) is too long, or the machine runs on a faster clock than the hub (an accelerated simulation)';
+    }
+    out.push({ kpi: key, reason, message: `${key} ${pct(v)} is above 100 %: ${why}` });
+  }
+  if (e.counterDrops > 0)
+    out.push({
+      kpi: 'pq',
+      reason: 'counterDrop',
+      message: `${e.counterDrops} part counter drop(s) with no rollover or reset to explain them: the parts counted meanwhile are unknown and not included`,
+    });
+  if (e.counterJumps > 0)
+    out.push({
+      kpi: 'pq',
+      reason: 'counterJump',
+      message: `${e.counterJumps} part counter jump(s) faster than ${JUMP_RATE}× the ideal rate: not counted as production`,
+    });
+  const unknownMin = (e.kwhUnknownMs / 60_000).toFixed(1);
+  if (e.energyDrops > 0)
+    out.push({
+      kpi: 'kwh',
+      reason: 'counterDrop',
+      message: `${e.energyDrops} energy counter drop(s) with no reset to explain them: ${unknownMin} min of consumption unknown and not included`,
+    });
+  if (e.energyJumps > 0)
+    out.push({
+      kpi: 'kwh',
+      reason: 'counterJump',
+      message: `${e.energyJumps} energy counter jump(s) above the machine's maximum power: ${unknownMin} min of consumption unknown and not included`,
+    });
+  return out;
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
@@ -63,7 +139,7 @@ export function kpisOf(
   else if (e.aptMs === 0 || pq === 0) oee = 0;
   else if (effectiveness === null) because = `PRT unknown for ${e.pqNoPrt} parts`;
   else oee = (availability as number) * effectiveness * (quality as number);
-  const k: Kpis = {
+  const k: Omit<Kpis, 'flags'> & { flags?: KpiFlag[] } = {
     availability,
     effectiveness,
     quality,
@@ -78,7 +154,9 @@ export function kpisOf(
     gq: e.gq,
     sq: e.sq,
     kwh: e.kwh,
-    kwhPerGoodPart: ratio(e.kwh, e.gq),
+    // Over the same parts as its kWh: the kWh of a counter gap is estimated and kept, so are the good
+    // parts counted across it (excluded from PQ only because their time is unknown).
+    kwhPerGoodPart: ratio(e.kwh, e.gq + e.gqUnknown),
     idleKwh: e.idleKwh,
     idleShare: ratio(e.idleKwh, e.kwh),
     energyCost: e.energyCost,
@@ -88,7 +166,8 @@ export function kpisOf(
     unknownShare: ratio(e.unknownMs, e.totalMs),
   };
   if (because !== undefined) k.oeeUndefinedBecause = because;
-  return k;
+  k.flags = flagsOf(e, k);
+  return k as Kpis;
 }
 
 export interface WaterfallStep {

@@ -32,10 +32,16 @@ export function inScope(asset: string, scope: string): boolean {
   return scope === '' || asset === scope || asset.startsWith(`${scope}/`);
 }
 
+/**
+ * Machines from the historian's tags. `timeScaleBySource` gives the clock rate of a source whose
+ * machines run faster than the hub (the demo plant at `--speed N`): a machine whose state or energy
+ * tag comes from it gets that `timeScale` unless its signals set one.
+ */
 export function discoverMachines(
   tags: readonly TagRecord[],
   kpi: KpiConfig,
   timezoneOf: (site: string) => string,
+  timeScaleBySource: Readonly<Record<string, number>> = {},
 ): KpiMachine[] {
   const byId = new Map(tags.map((t) => [t.id, t]));
   const assets = [...new Set(tags.map((t) => t.assetPath))].sort();
@@ -68,6 +74,8 @@ export function discoverMachines(
     if (prt) m.tags.prt = prt;
     if (energy) m.tags.energy = energy;
     if (st === undefined && energy === undefined) continue;
+    const scale = timeScaleBySource[(st ?? energy)?.lineage.source ?? ''];
+    if (signals.timeScale === undefined && scale !== undefined && scale !== 1) signals.timeScale = scale;
     m.timezone = timezoneOf(m.site);
     out.push(m);
   }

@@ -9,7 +9,8 @@ import type { SixBigLoss, StateCategory } from './config.js';
  * 1. the state timeline (Bad samples and missing data are `unknown`),
  * 2. "pieces": the timeline overlaid with the shift calendar, the tariff, quarter hours and local
  *    midnights, so every period a KPI is asked for (hour, shift, day, range) is a union of whole pieces,
- * 3. counter increments with resets and rollovers resolved,
+ * 3. counter increments with rollovers and resets resolved, and drops and jumps that are neither set
+ *    apart as data-quality events (`counterEvents`),
  *
  * and sums the additive ISO 22400-2 elements of any period from them (`elementsOf`). KPIs are
  * ratios of summed elements (kpis.ts), so a line's OEE is computed from its machines' elements.
@@ -39,15 +40,29 @@ export interface Piece {
   price: number;
   kwh: number;
   kwhEstimated: number;
+  /** Time of the piece inside the interval of an energy counter's drop or jump. */
+  kwhUnknownMs: number;
+  /** Inside a work order's planned window (maintenance). */
+  maint?: true;
 }
+
+/**
+ * What a counter did between two samples when it did not simply count up: `rollover` and `reset` are
+ * counted (their increment is known); `drop` and `jump` are data-quality events whose increment is
+ * unknown and counted as nothing.
+ */
+export type CounterKind = 'reset' | 'rollover' | 'drop' | 'jump';
 
 export interface CounterEvent {
   ts: number;
   prevTs: number;
+  /** The increment booked: 0 for a drop or jump. */
   delta: number;
   /** The counter had Bad or missing values between the two samples. */
   acrossGap: boolean;
-  kind?: 'reset' | 'rollover';
+  kind?: CounterKind;
+  /** For a drop or jump: the raw difference of the two values, as evidence. */
+  raw?: number;
 }
 
 /** A sample in effect at the start of a loaded range (from the lookback). */
@@ -73,14 +88,21 @@ export interface MachineData {
   state: readonly StoredSample[];
   good: { baseline?: Baseline; samples: readonly StoredSample[] };
   scrap: { baseline?: Baseline; samples: readonly StoredSample[] };
-  energy: { baseline?: Baseline; samples: readonly StoredSample[] };
+  energy: { baseline?: Baseline; samples: readonly StoredSample[]; maxPowerKw?: number };
   prt: { initial: number | null; samples: readonly StoredSample[]; fixed?: number };
   stateValues: Readonly<Record<string, StateCategory>>;
   counterBits: number;
+  /**
+   * How many times faster the machine's clock runs than the timestamps (an accelerated simulation):
+   * its PRT and power are in its own time, so PRT counts 1/timeScale of hub time. Default 1.
+   */
+  timeScale?: number;
   calendar: readonly CalendarInterval[];
   tariff: readonly TariffInterval[];
   /** Extra cut points (local midnights) so that local days are unions of pieces. */
   cuts: readonly number[];
+  /** Planned windows of the machine's work orders (planned, running or done): planned downtime. */
+  maintenance?: readonly { from: number; to: number }[];
   /** Stop reasons by the stop's `since`. */
   reasons: ReadonlyMap<number, { reason: string; loss: SixBigLoss }>;
 }
@@ -97,8 +119,10 @@ export interface KpiElements {
   notScheduledMs: number;
   /** POT: planned operation time = PBT + PDOT. */
   potMs: number;
-  /** PDOT: planned down time (breaks, planned stops). */
+  /** PDOT: planned down time (breaks, planned stops, work orders' planned windows). */
   pdotMs: number;
+  /** The part of PDOT inside work orders' planned windows (maintenance). */
+  maintenanceMs: number;
   /** PBT: planned busy time = APT + AUST + ADET + ADOT. */
   pbtMs: number;
   /** APT: actual production time (running). */
@@ -128,7 +152,18 @@ export interface KpiElements {
   failures: number;
   counterResets: number;
   counterRollovers: number;
+  /** Data-quality events of the part counters: a drop that is neither rollover nor reset… */
+  counterDrops: number;
+  /** … and an increase no machine makes (above JUMP_MIN_PARTS + JUMP_RATE × elapsed / PRT). */
+  counterJumps: number;
+  /** The same for the energy counter (a jump: above the machine's `maxPowerKw`, when set). */
+  energyDrops: number;
+  energyJumps: number;
+  /** Good parts within `pqUnknown` (for kWh per good part over the same parts as its kWh). */
+  gqUnknown: number;
   kwh: number;
+  /** Time whose consumption is unknown: between the two samples of an energy counter's drop or jump. */
+  kwhUnknownMs: number;
   /** kWh while known and not running: base load. */
   idleKwh: number;
   /** kWh spread linearly across a gap in the energy counter. */
@@ -144,6 +179,7 @@ export function emptyElements(): KpiElements {
     notScheduledMs: 0,
     potMs: 0,
     pdotMs: 0,
+    maintenanceMs: 0,
     pbtMs: 0,
     aptMs: 0,
     austMs: 0,
@@ -161,7 +197,13 @@ export function emptyElements(): KpiElements {
     failures: 0,
     counterResets: 0,
     counterRollovers: 0,
+    counterDrops: 0,
+    counterJumps: 0,
+    energyDrops: 0,
+    energyJumps: 0,
+    gqUnknown: 0,
     kwh: 0,
+    kwhUnknownMs: 0,
     idleKwh: 0,
     kwhEstimated: 0,
     energyCost: 0,
@@ -221,16 +263,28 @@ export function stateTimeline(d: MachineData): StateInterval[] {
   return out;
 }
 
+/** A drop to below this share of the previous value is a reset to near zero (the counter restarted at 0 and counted since). */
+export const RESET_NEAR_ZERO = 0.1;
+/** A part counter increment above JUMP_MIN_PARTS + JUMP_RATE × (elapsed / PRT) is a jump. */
+export const JUMP_MIN_PARTS = 100;
+export const JUMP_RATE = 10;
+
 /**
- * Increments of a counter. A drop is a rollover when the counter was in the top tenth of its range
- * and restarted in the bottom tenth (delta = v + 2^bits − prev), otherwise a reset (delta = v: the
- * counter restarted at 0). Bad samples mark a gap; the increment across a gap is flagged.
- * The first sample with no baseline only sets the baseline: what it counted before is not knowable.
+ * Increments of a counter (a totaliser or part counter: monotonic, docs/kpi.md "Counters"):
+ * - a drop from the top tenth of the range to its bottom tenth is a **rollover** (Δ = v + 2^bits − prev);
+ * - a drop to near zero (below RESET_NEAR_ZERO × prev, and v itself a plausible increment) is a
+ *   **reset**: the counter restarted at 0 and counted v since (Δ = v);
+ * - any other drop is a **drop**, and an increase above `maxDelta(prevTs, ts)` a **jump**: a
+ *   data-quality event (a device restarted with a stale value, a replaced meter, noise). Its increment
+ *   is unknown and booked as 0; the next increments count from the new value.
+ * Bad samples mark a gap; the increment across a gap is flagged. The first sample with no baseline only
+ * sets the baseline: what it counted before is not knowable.
  */
 export function counterEvents(
   baseline: Baseline | undefined,
   samples: readonly StoredSample[],
   bits: number | undefined,
+  maxDelta?: (prevTs: number, ts: number) => number,
 ): CounterEvent[] {
   const out: CounterEvent[] = [];
   let prev = baseline;
@@ -248,19 +302,37 @@ export function counterEvents(
       continue;
     }
     let delta = v - prev.value;
-    let kind: CounterEvent['kind'];
+    let kind: CounterKind | undefined;
     if (delta < 0) {
-      if (span !== undefined && prev.value >= span * 0.9 && v < span * 0.1) {
-        delta = v + span - prev.value;
+      const max = maxDelta === undefined ? Number.POSITIVE_INFINITY : maxDelta(prev.ts, s.ts);
+      const rolled =
+        span !== undefined && prev.value >= span * 0.9 && v < span * 0.1 ? v + span - prev.value : undefined;
+      if (rolled !== undefined && rolled <= max) {
+        delta = rolled;
         kind = 'rollover';
-      } else {
+      } else if (
+        v >= 0 &&
+        v < prev.value * RESET_NEAR_ZERO &&
+        // What it counted since the reset must itself be plausible: a spike's return to the true value
+        // is a drop, not a reset that books the whole counter.
+        v <= max
+      ) {
         delta = v;
         kind = 'reset';
+      } else if (rolled !== undefined) {
+        // Top to bottom of the range, but more than it can count: a jump (below).
+        delta = rolled;
+        kind = 'rollover';
+      } else {
+        kind = 'drop';
       }
     }
+    if (kind !== 'drop' && maxDelta !== undefined && delta > maxDelta(prev.ts, s.ts)) kind = 'jump';
     if (delta !== 0 || kind !== undefined) {
-      const e: CounterEvent = { ts: s.ts, prevTs: prev.ts, delta, acrossGap: gap };
+      const unknown = kind === 'drop' || kind === 'jump';
+      const e: CounterEvent = { ts: s.ts, prevTs: prev.ts, delta: unknown ? 0 : delta, acrossGap: gap };
       if (kind !== undefined) e.kind = kind;
+      if (unknown) e.raw = v - prev.value;
       out.push(e);
     }
     prev = { ts: s.ts, value: v };
@@ -309,7 +381,17 @@ export interface PartEvent {
   prt: number | null;
   /** Excluded: counted across a counter gap or in unknown state time. */
   excluded: boolean;
-  kind?: 'reset' | 'rollover';
+  kind?: CounterKind;
+}
+
+/** A counter's reset, rollover, drop or jump, by counter (counted in the period of its timestamp). */
+export interface CounterIssue {
+  ts: number;
+  prevTs: number;
+  counter: 'good' | 'scrap' | 'energy';
+  kind: CounterKind;
+  /** Raw difference of the two values (drop, jump) or the increment booked (reset, rollover). */
+  value: number;
 }
 
 /** Everything derived from one machine's data over a loaded range. */
@@ -318,7 +400,8 @@ export class MachineModel {
   readonly pieces: Piece[];
   readonly parts: PartEvent[];
   readonly failureStarts: number[];
-  readonly energyResets: number;
+  /** Resets, rollovers, drops and jumps of every counter, by time. */
+  readonly counterIssues: CounterIssue[];
 
   constructor(readonly data: MachineData) {
     this.timeline = stateTimeline(data);
@@ -326,8 +409,12 @@ export class MachineModel {
     for (let q = Math.ceil(data.from / QUARTER_MS) * QUARTER_MS; q < data.to; q += QUARTER_MS) {
       if (q > data.from) cuts.add(q);
     }
+    const maintenance = data.maintenance ?? [];
     for (const list of [this.timeline, data.calendar, data.tariff]) {
       for (const i of list) if (i.from > data.from && i.from < data.to) cuts.add(i.from);
+    }
+    for (const w of maintenance) {
+      for (const c of [w.from, w.to]) if (c > data.from && c < data.to) cuts.add(c);
     }
     const points = [data.from, ...[...cuts].sort((a, b) => a - b), data.to];
     this.pieces = [];
@@ -349,33 +436,64 @@ export class MachineModel {
         price: data.tariff[ti]?.price ?? 0,
         kwh: 0,
         kwhEstimated: 0,
+        kwhUnknownMs: 0,
       };
       if (c?.shiftId !== undefined) p.shiftId = c.shiftId;
+      if (maintenance.some((w) => w.from <= a && w.to >= b)) p.maint = true;
       this.pieces.push(p);
     }
 
-    // Energy: each increment is spread linearly over the time since the previous sample.
-    const energy = counterEvents(data.energy.baseline, data.energy.samples, undefined);
-    this.energyResets = energy.filter((e) => e.kind !== undefined).length;
+    this.counterIssues = [];
+    const issues = (counter: CounterIssue['counter'], list: readonly CounterEvent[]) => {
+      for (const e of list) {
+        if (e.kind === undefined || e.ts < data.from || e.ts >= data.to) continue;
+        this.counterIssues.push({ ts: e.ts, prevTs: e.prevTs, counter, kind: e.kind, value: e.raw ?? e.delta });
+      }
+    };
+
+    // Energy: each increment is spread linearly over the time since the previous sample. A drop or
+    // jump books nothing; its interval is time of unknown consumption.
+    const scale = data.timeScale ?? 1;
+    const maxKw = data.energy.maxPowerKw;
+    const energy = counterEvents(
+      data.energy.baseline,
+      data.energy.samples,
+      undefined,
+      maxKw === undefined ? undefined : (a, b) => (maxKw * scale * (b - a)) / 3_600_000,
+    );
+    issues('energy', energy);
     let pi = 0;
     for (const e of energy) {
       const a = Math.max(e.prevTs, data.from);
       const b = Math.min(e.ts, data.to);
       if (b <= a || e.ts <= e.prevTs) continue;
+      const unknown = e.kind === 'drop' || e.kind === 'jump';
       const rate = e.delta / (e.ts - e.prevTs);
       while (pi > 0 && (this.pieces[pi] as Piece).from > a) pi--;
       while (pi < this.pieces.length && (this.pieces[pi] as Piece).to <= a) pi++;
       for (let k = pi; k < this.pieces.length; k++) {
         const p = this.pieces[k] as Piece;
         if (p.from >= b) break;
-        const kwh = rate * (Math.min(p.to, b) - Math.max(p.from, a));
+        const ms = Math.min(p.to, b) - Math.max(p.from, a);
+        if (unknown) {
+          p.kwhUnknownMs += ms;
+          continue;
+        }
+        const kwh = rate * ms;
         p.kwh += kwh;
         if (e.acrossGap) p.kwhEstimated += kwh;
       }
     }
 
     // Parts: increments are discrete, at the sample's timestamp.
-    const prt = new StepSeries(data.prt.initial, data.prt.samples);
+    const rawPrt = new StepSeries(data.prt.initial, data.prt.samples);
+    // PRT in hub time (seconds of timestamps per part).
+    const prt = {
+      at: (t: number): number | null => {
+        const p = rawPrt.at(t) ?? data.prt.fixed ?? null;
+        return p === null ? null : p / scale;
+      },
+    };
     const bits = data.counterBits;
     const events = new Map<number, PartEvent>();
     const add = (list: CounterEvent[], field: 'good' | 'scrap') => {
@@ -383,7 +501,7 @@ export class MachineModel {
         if (e.ts < data.from || e.ts >= data.to) continue;
         let pe = events.get(e.ts);
         if (pe === undefined) {
-          const p = prt.at(e.ts) ?? data.prt.fixed ?? null;
+          const p = prt.at(e.ts);
           pe = { ts: e.ts, good: 0, scrap: 0, prt: p, excluded: false };
           events.set(e.ts, pe);
         }
@@ -392,8 +510,19 @@ export class MachineModel {
         if (e.kind !== undefined) pe.kind = e.kind;
       }
     };
-    add(counterEvents(data.good.baseline, data.good.samples, bits), 'good');
-    add(counterEvents(data.scrap.baseline, data.scrap.samples, bits), 'scrap');
+    // No machine counts ten times faster than its ideal cycle time (plus a margin for a burst of
+    // buffered counts); without a PRT no jump can be told.
+    const maxParts = (a: number, b: number) => {
+      const p = prt.at(b);
+      return p === null || !(p > 0) ? Number.POSITIVE_INFINITY : JUMP_MIN_PARTS + (JUMP_RATE * (b - a)) / 1000 / p;
+    };
+    const good = counterEvents(data.good.baseline, data.good.samples, bits, maxParts);
+    const scrap = counterEvents(data.scrap.baseline, data.scrap.samples, bits, maxParts);
+    add(good, 'good');
+    add(scrap, 'scrap');
+    issues('good', good);
+    issues('scrap', scrap);
+    this.counterIssues.sort((a, b) => a.ts - b.ts);
     this.parts = [...events.values()].sort((a, b) => a.ts - b.ts);
 
     this.failureStarts = [];
@@ -433,6 +562,7 @@ export class MachineModel {
       e.totalMs += dur;
       e.kwh += p.kwh;
       e.kwhEstimated += p.kwhEstimated;
+      e.kwhUnknownMs += p.kwhUnknownMs;
       e.energyCost += p.kwh * p.price;
       if (s.state === 'unknown') {
         e.unknownMs += dur;
@@ -443,11 +573,13 @@ export class MachineModel {
       if (s.state === 'running') {
         e.pbtMs += dur;
         e.aptMs += dur;
-        if (p.cal !== 'work') e.runOutsidePlanMs += dur;
+        if (p.cal !== 'work' || p.maint) e.runOutsidePlanMs += dur;
       } else if (p.cal === 'off') {
         e.notScheduledMs += dur;
-      } else if (p.cal === 'break' || s.state === 'plannedDown') {
+      } else if (p.cal === 'break' || p.maint || s.state === 'plannedDown') {
+        // A work order's planned window is planned downtime (ISO 22400-2 PDOT), whatever the state says.
         e.pdotMs += dur;
+        if (p.maint) e.maintenanceMs += dur;
       } else {
         e.pbtMs += dur;
         if (s.state === 'setup') e.austMs += dur;
@@ -461,17 +593,24 @@ export class MachineModel {
     for (const pe of this.parts) {
       if (pe.ts < a) continue;
       if (pe.ts >= b) break;
-      if (pe.kind === 'reset') e.counterResets++;
-      if (pe.kind === 'rollover') e.counterRollovers++;
       const n = pe.good + pe.scrap;
       if (pe.excluded) {
         e.pqUnknown += n;
+        e.gqUnknown += pe.good;
         continue;
       }
       e.gq += pe.good;
       e.sq += pe.scrap;
       if (pe.prt === null) e.pqNoPrt += n;
       else e.prtPqMs += n * pe.prt * 1000;
+    }
+    for (const c of this.counterIssues) {
+      if (c.ts < a) continue;
+      if (c.ts >= b) break;
+      if (c.kind === 'reset') e.counterResets++;
+      else if (c.kind === 'rollover') e.counterRollovers++;
+      else if (c.kind === 'drop') e[c.counter === 'energy' ? 'energyDrops' : 'counterDrops']++;
+      else e[c.counter === 'energy' ? 'energyJumps' : 'counterJumps']++;
     }
     for (const f of this.failureStarts) if (f >= a && f < b) e.failures++;
     return e;
@@ -515,7 +654,7 @@ export class MachineModel {
         if (r !== undefined) stop.reason = r.reason;
         byInterval.set(p.si, stop);
       }
-      if (p.cal === 'work') stop.lostMs += Math.min(p.to, b) - Math.max(p.from, a);
+      if (p.cal === 'work' && !p.maint) stop.lostMs += Math.min(p.to, b) - Math.max(p.from, a);
     }
     return [...byInterval.values()];
   }

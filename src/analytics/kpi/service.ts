@@ -35,6 +35,19 @@ export interface KpiServiceOptions {
   storePath: string;
   logger: Logger;
   now?: () => number;
+  /**
+   * Sources whose machines run on a faster clock than the hub's, by source name: the hub's demo plant
+   * at `--speed N` is `{ 'demo-plant': N }`. Their KPIs are computed in their own time base (PRT and
+   * power scaled) and the summary says so (`timeScale`).
+   */
+  timeScaleBySource?: Readonly<Record<string, number>>;
+  /**
+   * Planned windows of a machine's work orders overlapping [from, to) (the workflows' store), read
+   * when used: they count as planned downtime (PDOT).
+   */
+  maintenance?: () =>
+    | ((asset: string, from: number, to: number) => readonly { from: number; to: number }[])
+    | undefined;
 }
 
 export interface KpiFigure {
@@ -48,6 +61,11 @@ export interface ScopeSummary extends KpiFigure {
   from: number;
   to: number;
   timezone: string;
+  /**
+   * 1 = real time. N: the scope's plant runs N times faster than the hub's clock (the demo plant at
+   * `--speed N`): ratios and energy totals are its own; durations (MTBF, MTTR, throughput per hour) are hub time.
+   */
+  timeScale: number;
   /** Machines whose time and parts are in the figure (production machines) and whose energy is. */
   machines: { asset: string; role: 'production' | 'utility' | 'meter'; figure: KpiFigure }[];
 }
@@ -70,6 +88,16 @@ export interface ParetoRow {
 }
 
 type PeriodDef = { start: number; end: number; label: string };
+
+/**
+ * Quarter-hour kWh for peak demand in the machine's own time base: a plant whose clock runs N times
+ * faster uses N quarters of its energy in one quarter of the hub's, so its average power is kWh × 4 / N.
+ */
+function scaledQuarters(m: KpiMachine, q: ReadonlyMap<number, number> | undefined): Map<number, number> {
+  const scale = m.signals.timeScale ?? 1;
+  if (q === undefined) return new Map();
+  return scale === 1 ? new Map(q) : new Map([...q].map(([k, v]) => [k, v / scale]));
+}
 
 /**
  * The KPI engine: discovers machines from the historian's tags, builds each machine's time model
@@ -138,7 +166,10 @@ export class KpiService {
     const now = this.now();
     if (this.machineCache === undefined || now - this.machineCache.at > 5000) {
       const tags = await this.h.listTags();
-      this.machineCache = { at: now, list: discoverMachines(tags, this.cfg, (s) => this.timezoneOf(s)) };
+      this.machineCache = {
+        at: now,
+        list: discoverMachines(tags, this.cfg, (s) => this.timezoneOf(s), this.opts.timeScaleBySource),
+      };
     }
     return this.machineCache.list.filter((m) => inScope(m.asset, scope));
   }
@@ -195,7 +226,12 @@ export class KpiService {
       state,
       good: goodB === undefined ? { samples: good } : { baseline: goodB, samples: good },
       scrap: scrapB === undefined ? { samples: scrap } : { baseline: scrapB, samples: scrap },
-      energy: energyB === undefined ? { samples: energy } : { baseline: energyB, samples: energy },
+      energy: {
+        samples: energy,
+        ...(energyB === undefined ? {} : { baseline: energyB }),
+        ...(m.signals.maxPowerKw === undefined ? {} : { maxPowerKw: m.signals.maxPowerKw }),
+      },
+      timeScale: m.signals.timeScale ?? 1,
       prt:
         m.signals.prt === undefined
           ? { initial: prtInitial, samples: prt }
@@ -206,6 +242,7 @@ export class KpiService {
       tariff: new Tariff(this.cfg.energy.tariff, this.cfg.energy.price, tz).intervals(from, to),
       cuts,
       reasons,
+      maintenance: this.opts.maintenance?.()?.(m.asset, from, to) ?? [],
     });
   }
 
@@ -326,9 +363,12 @@ export class KpiService {
         total.kwh += p.elements.kwh;
         total.idleKwh += p.elements.idleKwh;
         total.kwhEstimated += p.elements.kwhEstimated;
+        total.kwhUnknownMs += p.elements.kwhUnknownMs;
+        total.energyDrops += p.elements.energyDrops;
+        total.energyJumps += p.elements.energyJumps;
         total.energyCost += p.elements.energyCost;
       }
-      for (const [k, v] of p.quarters ?? []) quarters.set(k, (quarters.get(k) ?? 0) + v);
+      for (const [k, v] of scaledQuarters(p.m, p.quarters)) quarters.set(k, (quarters.get(k) ?? 0) + v);
     }
     return { elements: total, quarters };
   }
@@ -347,8 +387,9 @@ export class KpiService {
       machines: parts.map((p) => ({
         asset: p.m.asset,
         role: this.roleOf(p.m),
-        figure: this.figure(p.elements, p.quarters),
+        figure: this.figure(p.elements, scaledQuarters(p.m, p.quarters)),
       })),
+      timeScale: Math.max(1, ...ms.map((m) => m.signals.timeScale ?? 1)),
     };
   }
 

@@ -40,6 +40,13 @@ CREATE TABLE IF NOT EXISTS quarter (
   PRIMARY KEY (machine, start)) WITHOUT ROWID;
 `;
 
+/**
+ * Version of the element model behind the stored periods. Periods rolled up by an older model are
+ * dropped on open and rolled up again from raw history (version 2: counter drops and jumps are
+ * data-quality events; before, a drop was a reset whose whole value was booked).
+ */
+const MODEL_VERSION = 2;
+
 export class KpiStore {
   private readonly db: Database.Database;
   private readonly st;
@@ -49,6 +56,12 @@ export class KpiStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    if ((this.db.pragma('user_version', { simple: true }) as number) < MODEL_VERSION) {
+      this.db.transaction(() => {
+        this.db.exec('DELETE FROM period; DELETE FROM quarter;');
+        this.db.pragma(`user_version = ${MODEL_VERSION}`);
+      })();
+    }
     this.st = {
       reasons: this.db.prepare(
         'SELECT machine, since, reason, comment, set_at AS setAt FROM stop_reason WHERE machine = ? AND since >= ? AND since < ?',

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { kpiTableCsv } from '../../analytics/history/index.js';
 import type { KpiFigure, KpiService } from '../../analytics/kpi/index.js';
-import { dayStart, localDayNumber, parseDayLabel } from '../../analytics/kpi/index.js';
+import { dayStart, localDayNumber, parseDayLabel, weekdayOf } from '../../analytics/kpi/index.js';
 import { GotthardError } from '../../errors.js';
 import { requireInScope, visibleTo } from '../../security/auth/index.js';
 import { inScope } from '../../security/types.js';
@@ -38,8 +38,30 @@ const KpisOut = Type.Object(
     peakDemandKw: Num,
     peakDemandAt: Type.Union([Type.String(), Type.Null()]),
     unknownShare: Num,
+    flags: Type.Array(
+      Type.Object({
+        kpi: Type.String({ description: 'The figure flagged, e.g. `oee`, `effectiveness`, `pq`, `kwh`.' }),
+        reason: Type.Union(
+          [
+            Type.Literal('idealCycleTime'),
+            Type.Literal('counterJump'),
+            Type.Literal('counterDrop'),
+            Type.Literal('clock'),
+          ],
+          { description: 'Why the figure cannot be trusted as it stands.' },
+        ),
+        message: Type.String(),
+      }),
+      {
+        description:
+          'Plausibility: a ratio above its physical bound (reported as computed, never capped) and totals a counter drop or jump touched. Empty = plausible. See docs/kpi.md.',
+      },
+    ),
   },
-  { description: 'KPIs (ratios 0..1; null = not defined, e.g. no planned busy time). See docs/kpi.md.' },
+  {
+    description:
+      'KPIs (ratios 0..1 by their physics; a figure outside its bound comes with a `flags` entry; null = not defined, e.g. no planned busy time). See docs/kpi.md.',
+  },
 );
 
 const Figure = {
@@ -68,6 +90,11 @@ const RangeQuery = {
   to: Type.Optional(Type.String({ description: 'Default now.' })),
   shift: Type.Optional(Type.String({ description: '`current`, `previous` or a shift id like `2026-03-29/night`.' })),
   day: Type.Optional(Type.String({ description: '`today`, `yesterday` or a local date `YYYY-MM-DD`.' })),
+  week: Type.Optional(
+    Type.String({
+      description: '`this`, `last` or any local date `YYYY-MM-DD` in the week (weeks begin on Monday, local time).',
+    }),
+  ),
 };
 
 function figureOut(f: KpiFigure) {
@@ -94,6 +121,7 @@ export function resolveRange(
     to?: string | undefined;
     shift?: string | undefined;
     day?: string | undefined;
+    week?: string | undefined;
   },
   now = Date.now(),
 ): { from: number; to: number; label?: string } {
@@ -128,6 +156,18 @@ export function resolveRange(
       );
     }
     return { from: dayStart(tz, d), to: dayStart(tz, d + 1) };
+  }
+  if (q.week !== undefined) {
+    const today = localDayNumber(tz, now);
+    const d = q.week === 'this' ? today : q.week === 'last' ? today - 7 : parseDayLabel(q.week);
+    if (d === undefined) {
+      throw new GotthardError(
+        'GT_BAD_REQUEST',
+        `query parameter "week" = "${q.week}": use this, last or a date YYYY-MM-DD in the week`,
+      );
+    }
+    const monday = d - weekdayOf(d);
+    return { from: dayStart(tz, monday), to: dayStart(tz, monday + 7) };
   }
   return parseRange(q.from ?? 'now-8h', q.to ?? 'now', now);
 }
@@ -189,6 +229,10 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
             to: Type.String(),
             shift: Type.Optional(Type.String()),
             timezone: Type.String(),
+            timeScale: Type.Number({
+              description:
+                '1 = real time. N: the plant runs N× faster than the hub’s clock (demo `--speed N`); KPIs are computed in its own time base (PRT and power scaled), durations (MTBF, MTTR, throughput per hour) are hub time.',
+            }),
             ...Figure,
             machines: Type.Array(Type.Object({ asset: Type.String(), role: Type.String(), ...Figure })),
           }),
@@ -208,6 +252,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
         to: iso(s.to),
         shift: r.label,
         timezone: s.timezone,
+        timeScale: s.timeScale,
         ...figureOut(s),
         machines: s.machines.map((m) => ({ asset: m.asset, role: m.role, ...figureOut(m.figure) })),
       };
@@ -297,7 +342,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
       const rows = await kpi.series(req.query.asset, req.query.period, from, to);
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="kpi-${req.query.period}.csv"`);
-      return kpiTableCsv(req.query.asset, rows);
+      return kpiTableCsv(req.query.asset, rows, kpi.scopeTimezone(req.query.asset));
     },
   );
 
@@ -487,6 +532,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
           to: Type.Optional(Type.String()),
           shift: Type.Optional(Type.String()),
           day: Type.Optional(Type.String()),
+          week: RangeQuery.week,
         }),
         response: {
           200: Type.Object({
@@ -520,8 +566,18 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
                 scrap: Type.Number(),
                 prt: Num,
                 excluded: Type.Boolean(),
-                kind: Type.Optional(Type.String({ description: 'reset or rollover' })),
+                kind: Type.Optional(Type.String({ description: 'reset, rollover, drop or jump' })),
               }),
+            ),
+            counterIssues: Type.Array(
+              Type.Object({
+                ts: Type.String(),
+                prevTs: Type.String({ description: 'The sample before: the interval whose increment is unknown.' }),
+                counter: Type.String({ description: 'good, scrap or energy' }),
+                kind: Type.String({ description: 'reset, rollover (counted) or drop, jump (data-quality events)' }),
+                value: Type.Number({ description: 'The increment booked (reset, rollover) or the raw difference.' }),
+              }),
+              { description: 'Every counter event that was not a plain increase, with its evidence.' },
             ),
             energy: Type.Array(Type.Object({ start: Type.String(), kwh: Type.Number(), avgKw: Type.Number() })),
           }),
@@ -557,6 +613,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
           shiftId: c.shiftId,
         })),
         parts: t.model.parts.map((p) => ({ ...p, ts: iso(p.ts) })),
+        counterIssues: t.model.counterIssues.map((c) => ({ ...c, ts: iso(c.ts), prevTs: iso(c.prevTs) })),
         energy: [...t.model.quarters(t.from, t.to)].map(([start, kwh]) => ({ start: iso(start), kwh, avgKw: kwh * 4 })),
       };
     },

@@ -181,10 +181,11 @@ export type KpiTimeline = Reply<'/api/v1/kpi/timeline'>;
 /** A KPI range: `shift` (current, previous, <date>/<name>), `day`, or from/to. */
 export type KpiRange = Pick<
   NonNullable<paths['/api/v1/kpi/summary']['get']['parameters']['query']>,
-  'shift' | 'day' | 'from' | 'to'
+  'shift' | 'day' | 'week' | 'from' | 'to'
 >;
 
 export type KpiPeriod = NonNullable<NonNullable<paths['/api/v1/kpi/series']['get']['parameters']['query']>['period']>;
+export type KpiFlag = Kpis['flags'][number];
 
 export const kpiApi = {
   summary: (asset: string, r: KpiRange, signal?: AbortSignal) =>
@@ -200,6 +201,8 @@ export const kpiApi = {
     call(client.PUT('/api/v1/kpi/stops/reason', { body: { machine, start, reason } })),
   timeline: (machine: string, r: KpiRange, signal?: AbortSignal) =>
     call(client.GET('/api/v1/kpi/timeline', { params: { query: { machine, ...r } }, signal })),
+  shifts: (asset: string, from: string, to: string, signal?: AbortSignal) =>
+    call(client.GET('/api/v1/kpi/shifts', { params: { query: { asset, from, to } }, signal })),
   exportUrl: (asset: string, period: string, from: string, to: string) =>
     `${API}/kpi/export${query({ asset, period, from, to })}`,
 };

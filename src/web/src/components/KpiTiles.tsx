@@ -9,6 +9,8 @@ export interface KpiTile {
   /** ISA-101: colour only where attention is needed. */
   severity: 'normal' | 'warning' | 'stale';
   hint?: string;
+  /** Reasons of the plausibility flags on this figure. */
+  flagged?: string[];
 }
 
 /** Unknown time above this share of the range needs attention (the figures rest on less data). */
@@ -22,7 +24,7 @@ export function kpiTiles(k: Kpis): KpiTile[] {
     severity: 'normal',
     hint: k[key] === null ? 'not defined: no planned busy time' : undefined,
   });
-  return [
+  const tiles: KpiTile[] = [
     {
       key: 'oee',
       label: 'OEE',
@@ -65,6 +67,25 @@ export function kpiTiles(k: Kpis): KpiTile[] {
       hint: 'no Good state data: counted neither as running nor as stopped',
     },
   ];
+  return tiles.map((t) => flagged(t, k));
+}
+
+/** Which tiles a flag on a figure concerns: parts and energy totals flag the figures made from them. */
+const FLAGGED_BY: Record<string, readonly string[]> = {
+  pq: ['oee', 'effectiveness', 'quality', 'kwhPerGoodPart'],
+  kwh: ['kwhPerGoodPart', 'energyCost', 'co2eKg', 'peakDemandKw'],
+};
+
+/** A tile whose figure is flagged (docs/kpi.md, "Plausibility flags") says so: warning colour, "!" and the reason. */
+function flagged(t: KpiTile, k: Kpis): KpiTile {
+  const flags = (k.flags ?? []).filter((f) => f.kpi === t.key || FLAGGED_BY[f.kpi]?.includes(t.key));
+  if (flags.length === 0) return t;
+  return {
+    ...t,
+    severity: 'warning',
+    flagged: flags.map((f) => f.reason),
+    hint: [...flags.map((f) => f.message), t.hint].filter(Boolean).join('. '),
+  };
 }
 
 /** The KPI tiles: each is a link to the state timeline behind its figure. */
@@ -78,11 +99,17 @@ export function KpiTiles({ kpis, drillHref, compact }: { kpis: Kpis; drillHref: 
             className={`kpi-tile kpi-${t.severity}`}
             href={drillHref}
             data-testid={`kpi-${t.key}`}
+            data-flags={t.flagged?.join(' ')}
             title={`${t.hint ? `${t.hint}. ` : ''}Show the state timeline behind it`}
           >
             <span className="kpi-label">{t.label}</span>
             <span className="kpi-value">
               {t.severity === 'stale' && <span aria-hidden="true">? </span>}
+              {t.flagged && (
+                <span className="kpi-flag" role="img" aria-label={`flagged: ${t.flagged.join(', ')}`}>
+                  !{' '}
+                </span>
+              )}
               {t.value}
               {t.unit && <span className="unit"> {t.unit}</span>}
             </span>

@@ -3291,6 +3291,8 @@ export interface operations {
                 shift?: string;
                 /** @description `today`, `yesterday` or a local date `YYYY-MM-DD`. */
                 day?: string;
+                /** @description `this`, `last` or any local date `YYYY-MM-DD` in the week (weeks begin on Monday, local time). */
+                week?: string;
             };
             header?: never;
             path?: never;
@@ -3431,11 +3433,13 @@ export interface operations {
                         to: string;
                         shift?: string;
                         timezone: string;
+                        /** @description 1 = real time. N: the plant runs N× faster than the hub’s clock (demo `--speed N`); KPIs are computed in its own time base (PRT and power scaled), durations (MTBF, MTTR, throughput per hour) are hub time. */
+                        timeScale: number;
                         /** @description ISO 22400-2 elements (times in ms): potMs, pdotMs, pbtMs, aptMs, austMs, adetMs, adotMs, gq, sq, … */
                         elements: {
                             [key: string]: number;
                         };
-                        /** @description KPIs (ratios 0..1; null = not defined, e.g. no planned busy time). See docs/kpi.md. */
+                        /** @description KPIs (ratios 0..1 by their physics; a figure outside its bound comes with a `flags` entry; null = not defined, e.g. no planned busy time). See docs/kpi.md. */
                         kpis: {
                             availability: number | null;
                             effectiveness: number | null;
@@ -3460,6 +3464,14 @@ export interface operations {
                             peakDemandKw: number | null;
                             peakDemandAt: string | null;
                             unknownShare: number | null;
+                            /** @description Plausibility: a ratio above its physical bound (reported as computed, never capped) and totals a counter drop or jump touched. Empty = plausible. See docs/kpi.md. */
+                            flags: {
+                                /** @description The figure flagged, e.g. `oee`, `effectiveness`, `pq`, `kwh`. */
+                                kpi: string;
+                                /** @description Why the figure cannot be trusted as it stands. */
+                                reason: "idealCycleTime" | "counterJump" | "counterDrop" | "clock";
+                                message: string;
+                            }[];
                         };
                         /** @description OEE loss waterfall from POT to fully productive time; losses between PBT and the end add up to PBT. */
                         waterfall: {
@@ -3476,7 +3488,7 @@ export interface operations {
                             elements: {
                                 [key: string]: number;
                             };
-                            /** @description KPIs (ratios 0..1; null = not defined, e.g. no planned busy time). See docs/kpi.md. */
+                            /** @description KPIs (ratios 0..1 by their physics; a figure outside its bound comes with a `flags` entry; null = not defined, e.g. no planned busy time). See docs/kpi.md. */
                             kpis: {
                                 availability: number | null;
                                 effectiveness: number | null;
@@ -3501,6 +3513,14 @@ export interface operations {
                                 peakDemandKw: number | null;
                                 peakDemandAt: string | null;
                                 unknownShare: number | null;
+                                /** @description Plausibility: a ratio above its physical bound (reported as computed, never capped) and totals a counter drop or jump touched. Empty = plausible. See docs/kpi.md. */
+                                flags: {
+                                    /** @description The figure flagged, e.g. `oee`, `effectiveness`, `pq`, `kwh`. */
+                                    kpi: string;
+                                    /** @description Why the figure cannot be trusted as it stands. */
+                                    reason: "idealCycleTime" | "counterJump" | "counterDrop" | "clock";
+                                    message: string;
+                                }[];
                             };
                             /** @description OEE loss waterfall from POT to fully productive time; losses between PBT and the end add up to PBT. */
                             waterfall: {
@@ -3600,7 +3620,7 @@ export interface operations {
                             elements: {
                                 [key: string]: number;
                             };
-                            /** @description KPIs (ratios 0..1; null = not defined, e.g. no planned busy time). See docs/kpi.md. */
+                            /** @description KPIs (ratios 0..1 by their physics; a figure outside its bound comes with a `flags` entry; null = not defined, e.g. no planned busy time). See docs/kpi.md. */
                             kpis: {
                                 availability: number | null;
                                 effectiveness: number | null;
@@ -3625,6 +3645,14 @@ export interface operations {
                                 peakDemandKw: number | null;
                                 peakDemandAt: string | null;
                                 unknownShare: number | null;
+                                /** @description Plausibility: a ratio above its physical bound (reported as computed, never capped) and totals a counter drop or jump touched. Empty = plausible. See docs/kpi.md. */
+                                flags: {
+                                    /** @description The figure flagged, e.g. `oee`, `effectiveness`, `pq`, `kwh`. */
+                                    kpi: string;
+                                    /** @description Why the figure cannot be trusted as it stands. */
+                                    reason: "idealCycleTime" | "counterJump" | "counterDrop" | "clock";
+                                    message: string;
+                                }[];
                             };
                             /** @description OEE loss waterfall from POT to fully productive time; losses between PBT and the end add up to PBT. */
                             waterfall: {
@@ -3769,6 +3797,8 @@ export interface operations {
                 shift?: string;
                 /** @description `today`, `yesterday` or a local date `YYYY-MM-DD`. */
                 day?: string;
+                /** @description `this`, `last` or any local date `YYYY-MM-DD` in the week (weeks begin on Monday, local time). */
+                week?: string;
             };
             header?: never;
             path?: never;
@@ -3946,6 +3976,8 @@ export interface operations {
                 shift?: string;
                 /** @description `today`, `yesterday` or a local date `YYYY-MM-DD`. */
                 day?: string;
+                /** @description `this`, `last` or any local date `YYYY-MM-DD` in the week (weeks begin on Monday, local time). */
+                week?: string;
             };
             header?: never;
             path?: never;
@@ -4155,6 +4187,8 @@ export interface operations {
                 to?: string;
                 shift?: string;
                 day?: string;
+                /** @description `this`, `last` or any local date `YYYY-MM-DD` in the week (weeks begin on Monday, local time). */
+                week?: string;
             };
             header?: never;
             path?: never;
@@ -4197,8 +4231,20 @@ export interface operations {
                             scrap: number;
                             prt: number | null;
                             excluded: boolean;
-                            /** @description reset or rollover */
+                            /** @description reset, rollover, drop or jump */
                             kind?: string;
+                        }[];
+                        /** @description Every counter event that was not a plain increase, with its evidence. */
+                        counterIssues: {
+                            ts: string;
+                            /** @description The sample before: the interval whose increment is unknown. */
+                            prevTs: string;
+                            /** @description good, scrap or energy */
+                            counter: string;
+                            /** @description reset, rollover (counted) or drop, jump (data-quality events) */
+                            kind: string;
+                            /** @description The increment booked (reset, rollover) or the raw difference. */
+                            value: number;
                         }[];
                         energy: {
                             start: string;

@@ -14,12 +14,55 @@ const RANGES: { id: string; label: string }[] = [
   { id: 'previous', label: 'Previous shift' },
   { id: 'today', label: 'Today' },
   { id: 'yesterday', label: 'Yesterday' },
+  { id: 'week:this', label: 'This week' },
+  { id: 'week:last', label: 'Last week' },
 ];
 
-/** `current`/`previous`/a shift id → shift; `today`/`yesterday`/YYYY-MM-DD → day. */
+/** `current`/`previous`/a shift id → shift; `today`/`yesterday`/YYYY-MM-DD → day; `week:this|last|YYYY-MM-DD` → week. */
 export function kpiRange(id: string): KpiRange {
+  if (id.startsWith('week:')) return { week: id.slice(5) };
   if (id === 'today' || id === 'yesterday' || /^\d{4}-\d{2}-\d{2}$/.test(id)) return { day: id };
   return { shift: id || 'current' };
+}
+
+/** Any past day, week or shift: a date and what of it. */
+function RangePicker({ scope, range }: { scope: string; range: string }) {
+  const [date, setDate] = useState('');
+  const shifts = usePoll(`${scope}|shift-names`, (sig) => kpiApi.shifts(scope, 'now-1d', 'now+1d', sig), 0);
+  const names = [...new Set((shifts.value?.shifts ?? []).map((x) => x.name))];
+  const pick = (kind: string) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return;
+    const id = kind === 'day' ? date : kind === 'week' ? `week:${date}` : `${date}/${kind}`;
+    replaceParams({ range: id, drill: undefined, at: undefined });
+  };
+  return (
+    <span className="kpi-range-picker">
+      <input
+        type="date"
+        value={date}
+        onChange={(e) => setDate(e.target.value)}
+        aria-label="Date of a past day, week or shift"
+        data-testid="kpi-date"
+      />
+      <select
+        value=""
+        disabled={!date}
+        onChange={(e) => pick(e.target.value)}
+        aria-label="Show that day, its week or one of its shifts"
+        data-testid="kpi-date-kind"
+      >
+        <option value="">Show…</option>
+        <option value="day">Day</option>
+        <option value="week">Week</option>
+        {names.map((n) => (
+          <option key={n} value={n}>
+            Shift {n}
+          </option>
+        ))}
+      </select>
+      {!RANGES.some((r) => r.id === range) && <span className="muted small"> {range}</span>}
+    </span>
+  );
 }
 
 /** The KPI summary of a scope, polled every 5 s (the running shift is live). */
@@ -57,8 +100,8 @@ export function KpiPage({ route }: { route: Route }) {
             ISO 22400-2 (docs/kpi.md).{' '}
             {s && (
               <>
-                {s.shift ? `Shift ${s.shift}` : 'Day'} · {dateTime(Date.parse(s.from), plant.tz)} –{' '}
-                {dateTime(Date.parse(s.to), plant.tz)}
+                {s.shift ? `Shift ${s.shift}` : range.startsWith('week:') ? 'Week' : 'Day'} ·{' '}
+                {dateTime(Date.parse(s.from), plant.tz)} – {dateTime(Date.parse(s.to), plant.tz)}
               </>
             )}
           </p>
@@ -75,8 +118,12 @@ export function KpiPage({ route }: { route: Route }) {
                 {r.label}
               </option>
             ))}
+            {!RANGES.some((r) => r.id === range) && (
+              <option value={range}>{range.replace(/^week:/, 'week of ')}</option>
+            )}
           </select>
         </label>
+        <RangePicker scope={scope} range={range} />
       </div>
       {summary.error && (
         <div className="banner banner-alarm" role="alert">
@@ -84,6 +131,12 @@ export function KpiPage({ route }: { route: Route }) {
         </div>
       )}
       {!s && !summary.error && <p className="muted">Loading…</p>}
+      {s && s.timeScale > 1 && (
+        <p className="banner" data-testid="kpi-time-scale">
+          Accelerated plant ×{s.timeScale}: KPIs are computed in the plant’s own time base (its ideal cycle time and
+          power); times of day, MTBF and MTTR are real time.
+        </p>
+      )}
       {s && <KpiTiles kpis={s.kpis} drillHref={drillTo('*')} />}
       {drill && <DrillDown scope={scope} closeRange={range} summary={s} drill={drill} at={at} names={name} />}
       <ParetoAndStops
@@ -267,9 +320,17 @@ function MachineComparison({
                 </td>
                 <td>
                   <span className="bar-cell">
-                    <span className="bar" style={{ width: `${Math.round((m.kpis.oee ?? 0) * 100)}%` }} />
+                    <span className="bar" style={{ width: `${Math.min(100, Math.round((m.kpis.oee ?? 0) * 100))}%` }} />
                   </span>{' '}
-                  <span className="num">{pct(m.kpis.oee)}</span>
+                  <span
+                    className={`num ${m.kpis.flags.length > 0 ? 'text-warn' : ''}`}
+                    data-testid="compare-oee"
+                    data-flags={m.kpis.flags.map((f) => f.reason).join(' ') || undefined}
+                    title={m.kpis.flags.map((f) => f.message).join('\n') || undefined}
+                  >
+                    {m.kpis.flags.length > 0 && '! '}
+                    {pct(m.kpis.oee)}
+                  </span>
                 </td>
                 <td className="num">{pct(m.kpis.availability)}</td>
                 <td className="num">{pct(m.kpis.effectiveness)}</td>
@@ -296,10 +357,22 @@ function OeePerShift({ scope, onPick }: { scope: string; onPick(shiftId: string)
   const chart = useMemo(() => {
     const x = rows.map((r) => Date.parse(r.start));
     const pc = (v: number | null) => (v === null ? null : v * 100);
+    // A point above 100 % is drawn where it is (the axis grows) and marked as flagged, never clipped away.
+    const flaggedRow = (r: (typeof rows)[number]) => (r.kpis.flags ?? []).length > 0;
+    const top = Math.max(100, ...rows.map((r) => pc(r.kpis.oee) ?? 0));
     return {
       x,
+      top: Math.ceil(top / 10) * 10,
+      flagged: rows.filter(flaggedRow),
       series: [
         { label: 'OEE', unit: '%', values: rows.map((r) => pc(r.kpis.oee)), points: true, colour: '#1e1f21' },
+        {
+          label: 'Flagged (implausible)',
+          unit: '%',
+          values: rows.map((r) => (flaggedRow(r) ? pc(r.kpis.oee) : null)),
+          points: true,
+          colour: '#c2410c',
+        },
         { label: 'Availability', unit: '%', values: rows.map((r) => pc(r.kpis.availability)), dash: true },
         { label: 'Effectiveness', unit: '%', values: rows.map((r) => pc(r.kpis.effectiveness)), dash: true },
         { label: 'Quality', unit: '%', values: rows.map((r) => pc(r.kpis.quality)), dash: true },
@@ -321,7 +394,7 @@ function OeePerShift({ scope, onPick }: { scope: string; onPick(shiftId: string)
           x={chart.x}
           series={chart.series}
           tz={plant.tz}
-          yRange={[0, 100]}
+          yRange={[0, chart.top]}
           label="OEE per shift over the last 7 days"
           testId="oee-shift-chart"
           onPick={(i) => {
@@ -331,6 +404,18 @@ function OeePerShift({ scope, onPick }: { scope: string; onPick(shiftId: string)
         />
       ) : (
         <p className="muted">{series.value ? 'No shifts in the last 7 days.' : 'Loading…'}</p>
+      )}
+      {chart.flagged.length > 0 && (
+        <ul className="kpi-flags" data-testid="oee-flags">
+          {chart.flagged.map((r) => (
+            <li key={r.start}>
+              <button type="button" className="linklike" onClick={() => onPick(r.label)}>
+                {r.label}
+              </button>
+              : OEE {pct(r.kpis.oee)} — {r.kpis.flags.map((f) => f.message).join('; ')}
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );
