@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, t
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { type AuthService, authRoutes, installAuth, installSecurityHeaders } from '../security/auth/index.js';
+import { type HeavyReadOptions, installReadConcurrency } from './limits.js';
 import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { connectionRoutes } from './routes/connections.js';
@@ -43,6 +44,8 @@ export interface ApiOptions {
   corsOrigins?: readonly string[];
   /** Sees every route as it is registered (the authorisation matrix test collects the route table). */
   onRoute?: (route: RouteOptions) => void;
+  /** Concurrency of heavy reads per principal and hub-wide (defaults in src/api/limits.ts). */
+  heavyReads?: HeavyReadOptions;
 }
 
 /**
@@ -110,6 +113,8 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
   });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   installAuth(app, { auth: opts.auth, secureCookies });
+  // After the auth hooks, so the principal is known and a refused request costs no slot.
+  installReadConcurrency(app, opts.heavyReads);
 
   // At the root, so the whole app (and `app.injectWS` in tests) can upgrade; the route lives in live.ts.
   await app.register(websocket, { options: { maxPayload: 1 << 20 } });
