@@ -145,4 +145,31 @@ describe('PostgreSQL read path: paging costs the same per page at the start and 
       ['e19999', 'e19998', 'e19997'],
     );
   });
+
+  it('a read over its budget (readTimeoutMs, statement_timeout) is cancelled with GT_READ_TIMEOUT', async () => {
+    const tight = createPostgresHistorian({
+      connectionString,
+      schema,
+      readTimeoutMs: 100,
+      flushIntervalMs: 60_000,
+      logger: pino({ level: 'silent' }),
+    });
+    await tight.open();
+    try {
+      // 7-second buckets straddle every minute: all 604 800 raw rows are read and summed in SQL.
+      await assert.rejects(
+        tight.aggregate({ tagKey: key, from: T0, to: T0 + 7 * DAY, bucketMs: 7001, fns: ['avg'] }),
+        (err: Error & { code?: string }) => {
+          assert.equal(err.code, 'GT_READ_TIMEOUT');
+          assert.match(err.message, /longer than its budget of 100 ms \(historian.postgres.readTimeoutMs\)/);
+          return true;
+        },
+      );
+      // The same store answers small reads within the budget.
+      const page = await tight.raw({ tagKey: key, from: T0, to: T0 + DAY, limit: 100 });
+      assert.equal(page.samples.length, 100);
+    } finally {
+      await tight.close();
+    }
+  });
 });
