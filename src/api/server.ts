@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, t
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { type AuthService, authRoutes, installAuth, installSecurityHeaders } from '../security/auth/index.js';
+import { EventLoopMonitor } from './eventLoop.js';
 import { type HeavyReadOptions, installReadConcurrency } from './limits.js';
 import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -119,9 +120,11 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
   // At the root, so the whole app (and `app.injectWS` in tests) can upgrade; the route lives in live.ts.
   await app.register(websocket, { options: { maxPayload: 1 << 20 } });
 
+  const eventLoop = new EventLoopMonitor();
+  app.addHook('onClose', async () => eventLoop.close());
   await app.register(
     async (api) => {
-      await api.register(healthRoutes, { hub });
+      await api.register(healthRoutes, { hub, eventLoop });
       await api.register(authRoutes, { hub, auth: opts.auth, secureCookies });
       await api.register(tagRoutes, { hub });
       await api.register(valueRoutes, { hub });

@@ -678,7 +678,9 @@ export class SqliteHistorian implements Historian {
     const samples: StoredSample[] = [];
     let skip = cursor !== undefined && cursor.ts >= q.from ? cursor.skip : 0;
     let more = false;
+    const slice = this.readSlicer();
     outer: for (const group of this.groups(q.tagKey, from, q.to)) {
+      await slice();
       const c = this.load(group);
       for (let i = lowerBound(c, from); i < c.n; i++) {
         const ts = c.ts[i] as number;
@@ -722,7 +724,9 @@ export class SqliteHistorian implements Historian {
         `aggregate would return ${acc.n} buckets (max ${MAX_BUCKETS}): use a larger bucketMs or a shorter range`,
       );
     }
+    const slice = this.readSlicer();
     for (const group of this.groups(q.tagKey, q.from, q.to)) {
+      await slice();
       const only = group.length === 1 ? group[0] : undefined;
       if (only?.chunk !== undefined && only.tStart >= q.from && only.tEnd < q.to) {
         const b = acc.bucketOf(only.tStart);
@@ -739,6 +743,30 @@ export class SqliteHistorian implements Historian {
       }
     }
     return acc.result(q.fns);
+  }
+
+  /**
+   * Called between chunk groups of a query: gives the event loop back every `readSliceMs` of work
+   * (better-sqlite3 is synchronous and sources, pipeline and writer share the loop) and cancels the
+   * query past `readTimeoutMs`. The groups are a snapshot taken before the first yield (chunk ids and
+   * copies of the in-memory rows), so a seal in between changes nothing the query sees.
+   */
+  private readSlicer(): () => Promise<void> {
+    const start = performance.now();
+    let sliceStart = start;
+    return async () => {
+      const t = performance.now();
+      if (t - sliceStart < this.cfg.readSliceMs) return;
+      if (t - start > this.cfg.readTimeoutMs) {
+        throw new GotthardError(
+          'GT_READ_TIMEOUT',
+          `historian: the query ran longer than its budget of ${this.cfg.readTimeoutMs} ms (historian readTimeoutMs) and was cancelled; ask for a shorter range or fewer tags`,
+        );
+      }
+      await new Promise<void>((r) => setImmediate(r));
+      this.requireDb();
+      sliceStart = performance.now();
+    };
   }
 
   /**
