@@ -116,6 +116,9 @@ export class SqliteHistorian implements Historian {
   private readonly tagsById = new Map<string, TagRecord>();
   private readonly tagsByKey = new Map<number, TagRecord>();
   private readonly tags = new TagStates();
+  /** When the current loop turn's read slice began, and the promise of the next turn (readSlicer). */
+  private readTurnStart = 0;
+  private nextReadTurn: Promise<void> | undefined;
   private pending: SampleBatch[] = [];
   private pendingValues = 0;
   private pendingEvents: HubEvent[] = [];
@@ -683,6 +686,8 @@ export class SqliteHistorian implements Historian {
       await slice();
       const c = this.load(group);
       for (let i = lowerBound(c, from); i < c.n; i++) {
+        // A group can be large (unsealed rows in memory, overlapping chunks); its columns are a copy.
+        if ((i & 8191) === 8191) await slice();
         const ts = c.ts[i] as number;
         if (ts >= q.to) break;
         if (skip > 0 && ts === cursor?.ts) {
@@ -737,6 +742,7 @@ export class SqliteHistorian implements Historian {
       }
       const c = this.load(group);
       for (let i = lowerBound(c, q.from); i < c.n; i++) {
+        if ((i & 8191) === 8191) await slice();
         const ts = c.ts[i] as number;
         if (ts >= q.to) break;
         acc.add(ts, c.value[i] as number, c.status[i] as number);
@@ -746,26 +752,38 @@ export class SqliteHistorian implements Historian {
   }
 
   /**
-   * Called between chunk groups of a query: gives the event loop back every `readSliceMs` of work
-   * (better-sqlite3 is synchronous and sources, pipeline and writer share the loop) and cancels the
+   * Called between chunk groups of a query: gives the event loop back after `readSliceMs` of read work
+   * in one loop turn, however many queries run (better-sqlite3 is synchronous and sources, pipeline
+   * and writer share the loop), and cancels the
    * query past `readTimeoutMs`. The groups are a snapshot taken before the first yield (chunk ids and
    * copies of the in-memory rows), so a seal in between changes nothing the query sees.
    */
   private readSlicer(): () => Promise<void> {
     const start = performance.now();
-    let sliceStart = start;
     return async () => {
-      const t = performance.now();
-      if (t - sliceStart < this.cfg.readSliceMs) return;
-      if (t - start > this.cfg.readTimeoutMs) {
-        throw new GotthardError(
-          'GT_READ_TIMEOUT',
-          `historian: the query ran longer than its budget of ${this.cfg.readTimeoutMs} ms (historian readTimeoutMs) and was cancelled; ask for a shorter range or fewer tags`,
+      for (;;) {
+        const t = performance.now();
+        // Room left in this loop turn's read budget (shared by every query of this historian).
+        if (t - this.readTurnStart < this.cfg.readSliceMs) return;
+        if (t - start > this.cfg.readTimeoutMs) {
+          throw new GotthardError(
+            'GT_READ_TIMEOUT',
+            `historian: the query ran longer than its budget of ${this.cfg.readTimeoutMs} ms (historian readTimeoutMs) and was cancelled; ask for a shorter range or fewer tags`,
+          );
+        }
+        // The turn is used up, by this query or another: all wait for the next turn, and then the
+        // first to resume gets its slice while the others see the new turn used up and wait again.
+        // (Each query yielding on its own let 16 concurrent queries run 16 slices back to back.)
+        this.nextReadTurn ??= new Promise<void>((resolve) =>
+          setImmediate(() => {
+            this.nextReadTurn = undefined;
+            this.readTurnStart = performance.now();
+            resolve();
+          }),
         );
+        await this.nextReadTurn;
+        this.requireDb();
       }
-      await new Promise<void>((r) => setImmediate(r));
-      this.requireDb();
-      sliceStart = performance.now();
     };
   }
 

@@ -162,6 +162,14 @@ describe('read limits (src/api/limits.ts): every read bounded, 400 GT_READ_LIMIT
     assert.match(many.json().error.message, /501 tags exceeds the read limit of 500 tags/);
   });
 
+  it('GET /health reports the event-loop delay of the hub process', async () => {
+    const r = await get('/api/v1/health');
+    assert.equal(r.statusCode, 200);
+    const e = r.json().eventLoop;
+    assert.equal(e.windowS, 10);
+    for (const k of ['p50Ms', 'p99Ms', 'maxMs']) assert.ok(typeof e[k] === 'number' && e[k] >= 0, `${k}: ${e[k]}`);
+  });
+
   it('the limits module holds the numbers docs/api.md documents', () => {
     assert.equal(READ_LIMITS.kpi.summaryMaxMs, 366 * DAY);
     assert.equal(READ_LIMITS.trend.maxTags, 16);
