@@ -768,7 +768,7 @@ export class SqliteHistorian implements Historian {
         if (t - start > this.cfg.readTimeoutMs) {
           throw new GotthardError(
             'GT_READ_TIMEOUT',
-            `historian: the query ran longer than its budget of ${this.cfg.readTimeoutMs} ms (historian readTimeoutMs) and was cancelled; ask for a shorter range or fewer tags`,
+            `historian: the query ran longer than its budget of ${this.cfg.readTimeoutMs} ms (historian option readTimeoutMs, default 30 s) and was cancelled; ask for a shorter range or fewer tags`,
           );
         }
         // The turn is used up, by this query or another: all wait for the next turn, and then the

@@ -161,7 +161,7 @@ describe('PostgreSQL read path: paging costs the same per page at the start and 
         tight.aggregate({ tagKey: key, from: T0, to: T0 + 7 * DAY, bucketMs: 7001, fns: ['avg'] }),
         (err: Error & { code?: string }) => {
           assert.equal(err.code, 'GT_READ_TIMEOUT');
-          assert.match(err.message, /longer than its budget of 100 ms \(historian.postgres.readTimeoutMs\)/);
+          assert.match(err.message, /longer than its budget of 100 ms \(historian option readTimeoutMs/);
           return true;
         },
       );

@@ -348,7 +348,7 @@ export class PostgresHistorian implements Historian {
     if (code === '57014') {
       return new GotthardError(
         'GT_READ_TIMEOUT',
-        `historian: the query ran longer than its budget of ${this.cfg.readTimeoutMs} ms (historian.postgres.readTimeoutMs) and was cancelled; ask for a shorter range or fewer tags`,
+        `historian: the query ran longer than its budget of ${this.cfg.readTimeoutMs} ms (historian option readTimeoutMs, default 30 s) and was cancelled; ask for a shorter range or fewer tags`,
         undefined,
         { cause: err },
       );
