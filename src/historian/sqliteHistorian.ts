@@ -682,6 +682,10 @@ export class SqliteHistorian implements Historian {
     let skip = cursor !== undefined && cursor.ts >= q.from ? cursor.skip : 0;
     let more = false;
     const slice = this.readSlicer();
+    // Every query is a yield point, also one over an empty range: a caller that chains many small
+    // queries (the KPI engine over years without data) otherwise ran them all in microtasks, and the
+    // loop — collection — waited for the whole chain (39 s in the read-storm case).
+    await slice();
     outer: for (const group of this.groups(q.tagKey, from, q.to)) {
       await slice();
       const c = this.load(group);
@@ -730,6 +734,7 @@ export class SqliteHistorian implements Historian {
       );
     }
     const slice = this.readSlicer();
+    await slice();
     for (const group of this.groups(q.tagKey, q.from, q.to)) {
       await slice();
       const only = group.length === 1 ? group[0] : undefined;

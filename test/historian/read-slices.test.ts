@@ -61,6 +61,19 @@ describe('SQLite reads give the event loop back and keep to their budget', () =>
     assert.equal(immediateRaw, true, 'raw pages yield too');
   });
 
+  it('a chain of queries over empty ranges lets timers run (the KPI engine over years without data)', async () => {
+    let fired = false;
+    setTimeout(() => {
+      fired = true;
+    }, 0);
+    let firedAt = -1;
+    for (let i = 0; i < 5000; i++) {
+      await h.raw({ tagKey: key, from: T0 - (i + 2) * 86_400_000, to: T0 - (i + 1) * 86_400_000, limit: 10 });
+      if (fired && firedAt < 0) firedAt = i;
+    }
+    assert.ok(firedAt >= 0 && firedAt < 4999, `a timer ran during the chain (after query ${firedAt})`);
+  });
+
   it('a query over readTimeoutMs is cancelled with GT_READ_TIMEOUT', async () => {
     const tight = createSqliteHistorian({ path: join(dir, 'h.db'), readSliceMs: 1, readTimeoutMs: 1 });
     await h.close();
