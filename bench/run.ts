@@ -3,7 +3,7 @@
  * and writes bench/results.json (an array of { name, value, unit, baseline?, ratio? }, ratio =
  * Gotthard's cost ÷ the peer's cost). See docs/benchmarks.md.
  *
- * Environment: BENCH_ONLY=ingest,nodered,memory,historian,startup (default all), BENCH_ROUNDS (2),
+ * Environment: BENCH_ONLY=ingest,nodered,memory,historian,startup,readstorm (default all), BENCH_ROUNDS (2),
  * BENCH_SERVERS (2), BENCH_MACHINES (per server, 1000), BENCH_INTERVAL (ms, 100),
  * BENCH_HISTORIAN_SCALE (0.25), BENCH_MEMORY_100K=0 to skip the 100k-tag memory run. The defaults
  * are sized to finish within 10 minutes on a 2-core machine.
@@ -22,7 +22,7 @@ import type { BenchResult } from './series.js';
 
 const env = process.env;
 const execFileAsync = promisify(execFile);
-const only = new Set((env.BENCH_ONLY ?? 'ingest,nodered,memory,historian,startup').split(','));
+const only = new Set((env.BENCH_ONLY ?? 'ingest,nodered,memory,historian,startup,readstorm').split(','));
 const rounds = Number(env.BENCH_ROUNDS ?? 2);
 const servers = Number(env.BENCH_SERVERS ?? 2);
 const machines = Number(env.BENCH_MACHINES ?? 1000);
@@ -314,6 +314,41 @@ await section('startup', async () => {
     }
   }
   add([{ name: 'start-up: process start to first stored value (--demo)', value: median(times), unit: 'ms' }]);
+});
+
+await section('readstorm', async () => {
+  // The read-storm fault case (test/faults/read-storm.test.ts) writes its figures to a file; its
+  // assertions (every value stored, p99 ≤ 100 ms, liveness ≤ 200 ms, RSS ceiling) still apply.
+  const out = join(dir, 'read-storm.json');
+  try {
+    await execFileAsync(process.execPath, ['--import', 'tsx', '--test', 'test/faults/read-storm.test.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, GOTTHARD_READ_STORM_OUT: out },
+      maxBuffer: 64 << 20,
+    });
+  } catch (err) {
+    if (!existsSync(out)) throw err;
+    notes.push('readstorm: the fault case failed an assertion; figures below are from that run');
+  }
+  const f = JSON.parse(readFileSync(out, 'utf8')) as {
+    seconds: number;
+    clients: number;
+    lost: number;
+    produced: number;
+    eventLoopP99Ms: number;
+    livenessMaxMs: number;
+    peakRssMb: number;
+  };
+  add([
+    {
+      name: `read storm (${f.clients} viewers, ${f.seconds} s): collection values lost of ${f.produced}`,
+      value: f.lost,
+      unit: 'values',
+    },
+    { name: 'read storm: event-loop delay p99', value: f.eventLoopP99Ms, unit: 'ms' },
+    { name: 'read storm: liveness probe, slowest', value: f.livenessMaxMs, unit: 'ms' },
+    { name: 'read storm: peak RSS', value: f.peakRssMb, unit: 'MB' },
+  ]);
 });
 
 const cpu = cpus()[0]?.model ?? 'unknown';

@@ -25,6 +25,12 @@ export const ERROR_CATALOGUE = {
   GT_CSRF: { kind: 'auth', http: 403 },
   GT_LOCKED_OUT: { kind: 'auth', http: 429 },
   GT_CONFLICT: { kind: 'config', http: 409 },
+  /** A read over its documented cost (src/api/limits.ts): the message names the parameter and the maximum. */
+  GT_READ_LIMIT: { kind: 'config', http: 400 },
+  /** A principal (or the hub) already runs its share of heavy reads; retry after `Retry-After`. */
+  GT_TOO_MANY_READS: { kind: 'item', http: 429 },
+  /** A query ran longer than its time budget and was cancelled. */
+  GT_READ_TIMEOUT: { kind: 'item', http: 503 },
   GT_INTERNAL: { kind: 'internal', http: 500 },
 } as const satisfies Record<string, { kind: ErrorKind; http: number }>;
 

@@ -20,6 +20,7 @@ export const UNIT: readonly string[] = [
   'test/analytics/kpi/time.test.ts',
   'test/analytics/pdm/offline.test.ts',
   'test/api/api.test.ts',
+  'test/api/limits.test.ts',
   'test/api/openapi.test.ts',
   'test/config/load.test.ts',
   'test/docs/generated.test.ts',
@@ -27,6 +28,7 @@ export const UNIT: readonly string[] = [
   'test/historian/columns.test.ts',
   'test/historian/dedupe.test.ts',
   'test/historian/historian.test.ts',
+  'test/historian/read-slices.test.ts',
   'test/layering.test.ts',
   'test/model/model.test.ts',
   'test/pipeline/outbox.test.ts',
@@ -57,7 +59,9 @@ export const INTEGRATION: readonly string[] = [
   'test/api/client.test.ts', // a hub with the demo plant; the openapi-typescript CLI and tsc as child processes
   'test/e2e/cli.test.ts', // the built CLI (dist/) as a child process
   'test/e2e/hub.test.ts', // a hub, the demo plant, HTTP on a port
+  'test/historian/cli-pg.test.ts', // PostgreSQL, the CLI
   'test/historian/crash.test.ts', // a child process killed mid-write
+  'test/historian/pg-paging.test.ts', // PostgreSQL
   'test/historian/postgres.test.ts', // PostgreSQL, child processes
   'test/historian/registry.test.ts', // PostgreSQL
   'test/hub/downtime.test.ts', // a hub

@@ -6,6 +6,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController, t
 import type { Logger } from 'pino';
 import { isGotthardError } from '../errors.js';
 import { type AuthService, installAuth, installSecurityHeaders } from '../security/auth/index.js';
+import { EventLoopMonitor } from './eventLoop.js';
+import { type HeavyReadOptions, installReadConcurrency } from './limits.js';
 import { DOCS_PATH, docsUiOptions, openapiContract, requireSignInForDocs, sharedSchemas } from './openapi.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -45,6 +47,8 @@ export interface ApiOptions {
   corsOrigins?: readonly string[];
   /** Sees every route as it is registered (the authorisation matrix test collects the route table). */
   onRoute?: (route: RouteOptions) => void;
+  /** Concurrency of heavy reads per principal and hub-wide (defaults in src/api/limits.ts). */
+  heavyReads?: HeavyReadOptions;
 }
 
 /**
@@ -106,13 +110,17 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
   });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   installAuth(app, { auth: opts.auth, secureCookies });
+  // After the auth hooks, so the principal is known and a refused request costs no slot.
+  installReadConcurrency(app, opts.heavyReads);
 
   // At the root, so the whole app (and `app.injectWS` in tests) can upgrade; the route lives in live.ts.
   await app.register(websocket, { options: { maxPayload: 1 << 20 } });
 
+  const eventLoop = new EventLoopMonitor();
+  app.addHook('onClose', async () => eventLoop.close());
   await app.register(
     async (api) => {
-      await api.register(healthRoutes, { hub });
+      await api.register(healthRoutes, { hub, eventLoop });
       await api.register(authRoutes, { hub, auth: opts.auth, secureCookies });
       await api.register(tagRoutes, { hub });
       await api.register(valueRoutes, { hub });

@@ -45,6 +45,22 @@ export const sqliteHistorianOptionsSchema = z.object({
     .describe(
       'Extra deflateRaw (level 1) pass over each chunk body of 256 bytes or more: ≈3× smaller at ≈the same CPU (docs/historian.md).',
     ),
+  readSliceMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe(
+      'A raw or aggregate query gives the event loop back after this much work (better-sqlite3 is synchronous; collection shares the loop).',
+    ),
+  readTimeoutMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(3_600_000)
+    .default(30_000)
+    .describe('Time budget of one raw or aggregate query: a longer one is cancelled with GT_READ_TIMEOUT (503).'),
   retentionSliceChunks: z.number().int().min(1).default(2000).describe('Chunks deleted per step by retention.'),
 });
 

@@ -116,6 +116,9 @@ export class SqliteHistorian implements Historian {
   private readonly tagsById = new Map<string, TagRecord>();
   private readonly tagsByKey = new Map<number, TagRecord>();
   private readonly tags = new TagStates();
+  /** When the current loop turn's read slice began, and the promise of the next turn (readSlicer). */
+  private readTurnStart = 0;
+  private nextReadTurn: Promise<void> | undefined;
   private pending: SampleBatch[] = [];
   private pendingValues = 0;
   private pendingEvents: HubEvent[] = [];
@@ -678,9 +681,17 @@ export class SqliteHistorian implements Historian {
     const samples: StoredSample[] = [];
     let skip = cursor !== undefined && cursor.ts >= q.from ? cursor.skip : 0;
     let more = false;
+    const slice = this.readSlicer();
+    // Every query is a yield point, also one over an empty range: a caller that chains many small
+    // queries (the KPI engine over years without data) otherwise ran them all in microtasks, and the
+    // loop — collection — waited for the whole chain (39 s in the read-storm case).
+    await slice();
     outer: for (const group of this.groups(q.tagKey, from, q.to)) {
+      await slice();
       const c = this.load(group);
       for (let i = lowerBound(c, from); i < c.n; i++) {
+        // A group can be large (unsealed rows in memory, overlapping chunks); its columns are a copy.
+        if ((i & 8191) === 8191) await slice();
         const ts = c.ts[i] as number;
         if (ts >= q.to) break;
         if (skip > 0 && ts === cursor?.ts) {
@@ -722,7 +733,10 @@ export class SqliteHistorian implements Historian {
         `aggregate would return ${acc.n} buckets (max ${MAX_BUCKETS}): use a larger bucketMs or a shorter range`,
       );
     }
+    const slice = this.readSlicer();
+    await slice();
     for (const group of this.groups(q.tagKey, q.from, q.to)) {
+      await slice();
       const only = group.length === 1 ? group[0] : undefined;
       if (only?.chunk !== undefined && only.tStart >= q.from && only.tEnd < q.to) {
         const b = acc.bucketOf(only.tStart);
@@ -733,12 +747,49 @@ export class SqliteHistorian implements Historian {
       }
       const c = this.load(group);
       for (let i = lowerBound(c, q.from); i < c.n; i++) {
+        if ((i & 8191) === 8191) await slice();
         const ts = c.ts[i] as number;
         if (ts >= q.to) break;
         acc.add(ts, c.value[i] as number, c.status[i] as number);
       }
     }
     return acc.result(q.fns);
+  }
+
+  /**
+   * Called between chunk groups of a query: gives the event loop back after `readSliceMs` of read work
+   * in one loop turn, however many queries run (better-sqlite3 is synchronous and sources, pipeline
+   * and writer share the loop), and cancels the
+   * query past `readTimeoutMs`. The groups are a snapshot taken before the first yield (chunk ids and
+   * copies of the in-memory rows), so a seal in between changes nothing the query sees.
+   */
+  private readSlicer(): () => Promise<void> {
+    const start = performance.now();
+    return async () => {
+      for (;;) {
+        const t = performance.now();
+        // Room left in this loop turn's read budget (shared by every query of this historian).
+        if (t - this.readTurnStart < this.cfg.readSliceMs) return;
+        if (t - start > this.cfg.readTimeoutMs) {
+          throw new GotthardError(
+            'GT_READ_TIMEOUT',
+            `historian: the query ran longer than its budget of ${this.cfg.readTimeoutMs} ms (historian option readTimeoutMs, default 30 s) and was cancelled; ask for a shorter range or fewer tags`,
+          );
+        }
+        // The turn is used up, by this query or another: all wait for the next turn, and then the
+        // first to resume gets its slice while the others see the new turn used up and wait again.
+        // (Each query yielding on its own let 16 concurrent queries run 16 slices back to back.)
+        this.nextReadTurn ??= new Promise<void>((resolve) =>
+          setImmediate(() => {
+            this.nextReadTurn = undefined;
+            this.readTurnStart = performance.now();
+            resolve();
+          }),
+        );
+        await this.nextReadTurn;
+        this.requireDb();
+      }
+    };
   }
 
   /**

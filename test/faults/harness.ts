@@ -39,6 +39,8 @@ export function counterHubConfig(
     uns?: Record<string, unknown>;
     /** Extra `historian:` keys, e.g. `{ engine: 'postgres', postgres: {…} }` (case 4). */
     historian?: Record<string, unknown>;
+    /** Further top-level keys, e.g. `security` with API tokens (the read-storm case). */
+    raw?: Record<string, unknown>;
   } = {},
 ): GotthardConfig {
   return validateConfig(
@@ -52,6 +54,7 @@ export function counterHubConfig(
         ...extra.historian,
       },
       ...(extra.uns ? { uns: extra.uns } : {}),
+      ...extra.raw,
       sources: [
         {
           kind: 'opcua',

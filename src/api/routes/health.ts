@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { EventLoopMonitor } from '../eventLoop.js';
 import { iso } from '../format.js';
 import { SourceHealth } from '../schemas.js';
 import type { HubView } from '../types.js';
@@ -24,6 +25,20 @@ const HealthReply = Type.Object({
     valuesPerSecond: Type.Number({ description: 'Average over the last 9 s.' }),
     totalValues: Type.Number(),
   }),
+  eventLoop: Type.Optional(
+    Type.Object(
+      {
+        windowS: Type.Number(),
+        p50Ms: Type.Number(),
+        p99Ms: Type.Number(),
+        maxMs: Type.Number(),
+      },
+      {
+        description:
+          'Event-loop delay of the hub process over the last window (perf_hooks.monitorEventLoopDelay): collection shares this loop, so a read that blocks it shows here first.',
+      },
+    ),
+  ),
   sinks: Type.Array(
     Type.Object({
       name: Type.String(),
@@ -53,7 +68,10 @@ const HealthReply = Type.Object({
   ),
 });
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app, { hub }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView; eventLoop?: EventLoopMonitor }> = async (
+  app,
+  { hub, eventLoop },
+) => {
   app.get(
     '/health',
     {
@@ -81,6 +99,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (
           lastFlushAt: h.historian.lastFlushAt === undefined ? undefined : iso(h.historian.lastFlushAt),
         },
         ingest: h.ingest,
+        eventLoop: eventLoop?.figures(),
         sinks: (h.sinks ?? []).map((k) => ({
           ...k,
           oldestSourceTs: k.oldestSourceTs === undefined ? undefined : iso(k.oldestSourceTs),

@@ -6,6 +6,7 @@ import { GotthardError } from '../../errors.js';
 import type { TagRecord } from '../../model/tag.js';
 import { requireInScope, visibleTo } from '../../security/auth/index.js';
 import { inScope } from '../../security/types.js';
+import { checkCount, checkRange, READ_LIMITS } from '../limits.js';
 import { ErrorReply } from '../schemas.js';
 import { parseRange } from '../time.js';
 import type { HubView } from '../types.js';
@@ -77,7 +78,7 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
   app.get(
     '/history/dataset',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } }, heavyRead: true },
       schema: {
         summary:
           'Raw history of tags over a range as a data set: CSV in the import format, or Parquet (for pandas, polars, DuckDB)',
@@ -92,12 +93,16 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
           to: Type.String({ default: 'now' }),
           format: Type.Union([Type.Literal('csv'), Type.Literal('parquet')], { default: 'csv' }),
         }),
-        response: { 200: Type.String(), 400: ErrorReply, 404: ErrorReply },
+        response: { 200: Type.String(), 400: ErrorReply, 404: ErrorReply, 429: ErrorReply, 503: ErrorReply },
       },
     },
     async (req, reply) => {
       const q = req.query;
       const { from, to } = parseRange(q.from, q.to);
+      checkRange({ from, to });
+      const L = READ_LIMITS.dataset;
+      if (Array.isArray(q.tag))
+        checkCount('tag', 'tags', q.tag.length, L.maxTags, 'export the tags in several data sets');
       let tags: TagRecord[] = [];
       if (q.tag !== undefined) {
         for (const id of Array.isArray(q.tag) ? q.tag : [q.tag]) {
@@ -116,6 +121,22 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
       }
       if (tags.length === 0)
         throw new GotthardError('GT_BAD_REQUEST', 'name the tags to export with tag=… (repeatable) or asset=…');
+      checkCount(
+        q.tag === undefined ? 'asset' : 'tag',
+        'tags',
+        tags.length,
+        L.maxTags,
+        'name a smaller asset or fewer tags',
+      );
+      // The stored values of the range, counted from chunk summaries (SQLite) or 1-minute roll-ups
+      // (PostgreSQL) before anything is read: a Parquet file is built in memory, so its size is bounded.
+      let rows = 0;
+      for (const t of tags) {
+        for (const b of await hub.historian.aggregate({ tagKey: t.key, from, to, bucketMs: to - from, fns: ['count'] }))
+          rows += b.count + b.badCount;
+      }
+      const maxRows = q.format === 'parquet' ? L.maxParquetRows : L.maxCsvRows;
+      checkCount('from', `values (${q.format})`, rows, maxRows, 'shorten the range or export fewer tags');
       if (q.format === 'parquet') {
         const { bytes } = await exportHistoryParquet(hub.historian, tags, from, to);
         reply.header('content-type', 'application/vnd.apache.parquet');

@@ -7,6 +7,7 @@ import { GotthardError } from '../../errors.js';
 import { requireInScope, visibleTo } from '../../security/auth/index.js';
 import { inScope } from '../../security/types.js';
 import { iso } from '../format.js';
+import { checkCount, checkRange, READ_LIMITS, spanText } from '../limits.js';
 import { ErrorReply } from '../schemas.js';
 import { parseRange, parseTime } from '../time.js';
 import type { HubView } from '../types.js';
@@ -172,6 +173,32 @@ export function resolveRange(
   return parseRange(q.from ?? 'now-8h', q.to ?? 'now', now);
 }
 
+/**
+ * The cost of a KPI read is machines × days (src/api/limits.ts): checked before anything is computed,
+ * so a summary over 99999 days answers 400 at once instead of computing 2.4 million hours.
+ */
+async function checkKpiCost(
+  kpi: KpiService,
+  asset: string,
+  r: { from: number; to: number },
+  maxMs: number,
+  hint: string,
+): Promise<void> {
+  checkRange(r, maxMs, hint);
+  const machines = (await kpi.machines(asset)).length;
+  const days = Math.ceil((r.to - r.from) / 86_400_000);
+  checkCount(
+    'asset',
+    'machine-days (machines × days)',
+    machines * days,
+    READ_LIMITS.kpi.maxMachineDays,
+    `${machines} machines over ${days} days: name a smaller scope or a shorter range`,
+  );
+}
+
+const RAW_HINT = 'stops and timelines come from raw state data; use GET /api/v1/kpi/series for long ranges';
+const LONGER = 'use GET /api/v1/kpi/series?period=day|week|month for longer ranges';
+
 export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app, { hub }) => {
   app.get(
     '/kpi/machines',
@@ -216,7 +243,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/summary',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } }, heavyRead: true },
       schema: {
         summary:
           'KPIs, elements and the loss waterfall of a scope for a range, a shift (current = live) or a day; per machine too',
@@ -245,6 +272,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     async (req) => {
       const kpi = requireKpi(hub);
       const r = resolveRange(kpi, req.query);
+      await checkKpiCost(kpi, req.query.asset, r, READ_LIMITS.kpi.summaryMaxMs, LONGER);
       const s = await kpi.summary(req.query.asset, r.from, r.to);
       return {
         scope: s.scope,
@@ -271,10 +299,21 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     to: Type.String({ default: 'now' }),
   });
 
+  async function checkSeriesCost(
+    kpi: KpiService,
+    q: { asset: string; period: keyof typeof READ_LIMITS.kpi.seriesMaxMs },
+    r: { from: number; to: number },
+  ): Promise<void> {
+    const max = READ_LIMITS.kpi.seriesMaxMs[q.period];
+    const longer =
+      q.period === 'hour' ? 'use period=day' : q.period === 'shift' ? 'use period=day or week' : 'shorten the range';
+    await checkKpiCost(kpi, q.asset, r, max, `period=${q.period} covers at most ${spanText(max)}; ${longer}`);
+  }
+
   app.get(
     '/kpi/series',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } }, heavyRead: true },
       schema: {
         summary:
           'KPIs per hour, shift, day, week or month (OEE per shift over time, energy per part over time); closed periods come from the store',
@@ -303,12 +342,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     async (req) => {
       const kpi = requireKpi(hub);
       const { from, to } = parseRange(req.query.from, req.query.to);
-      if (req.query.period === 'hour' && to - from > 93 * 86_400_000) {
-        throw new GotthardError(
-          'GT_BAD_REQUEST',
-          'period=hour covers at most 93 days; use period=day for longer ranges',
-        );
-      }
+      await checkSeriesCost(kpi, req.query, { from, to });
       const rows = await kpi.series(req.query.asset, req.query.period, from, to);
       return {
         scope: req.query.asset,
@@ -327,7 +361,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/export',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } }, heavyRead: true },
       schema: {
         summary: 'The KPI table of a series as CSV (one row per period, KPIs and ISO 22400-2 elements)',
         tags: ['kpi'],
@@ -339,6 +373,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     async (req, reply) => {
       const kpi = requireKpi(hub);
       const { from, to } = parseRange(req.query.from, req.query.to);
+      await checkSeriesCost(kpi, req.query, { from, to });
       const rows = await kpi.series(req.query.asset, req.query.period, from, to);
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="kpi-${req.query.period}.csv"`);
@@ -361,7 +396,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/stops',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } }, heavyRead: true },
       schema: {
         summary: 'Unplanned stops (setup, delay, failure, repair) with their reasons',
         tags: ['kpi'],
@@ -377,6 +412,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     async (req) => {
       const kpi = requireKpi(hub);
       const r = resolveRange(kpi, req.query);
+      await checkKpiCost(kpi, req.query.asset, r, READ_LIMITS.kpi.rawMaxMs, RAW_HINT);
       const stops = await kpi.stops(req.query.asset, r.from, r.to);
       return { stops: stops.map((s) => ({ ...s, start: iso(s.start), end: iso(s.end) })) };
     },
@@ -409,7 +445,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/pareto',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'asset' } }, heavyRead: true },
       schema: {
         summary: 'Pareto of stop reasons: planned busy time lost per reason (or per state when unassigned)',
         tags: ['kpi'],
@@ -436,6 +472,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     async (req) => {
       const kpi = requireKpi(hub);
       const r = resolveRange(kpi, req.query);
+      await checkKpiCost(kpi, req.query.asset, r, READ_LIMITS.kpi.rawMaxMs, RAW_HINT);
       return { rows: await kpi.pareto(req.query.asset, r.from, r.to) };
     },
   );
@@ -521,7 +558,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   app.get(
     '/kpi/timeline',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'machine' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'machine' } }, heavyRead: true },
       schema: {
         summary:
           'Drill-down: the state timeline, shifts, counter increments and energy per quarter hour behind a machine’s figures',
@@ -590,6 +627,7 @@ export const kpiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     async (req) => {
       const kpi = requireKpi(hub);
       const r = resolveRange(kpi, { asset: req.query.machine, ...req.query });
+      await checkKpiCost(kpi, req.query.machine, r, READ_LIMITS.kpi.rawMaxMs, RAW_HINT);
       const t = await kpi.timeline(req.query.machine, r.from, r.to);
       const reasons = t.model.data.reasons;
       return {

@@ -7,12 +7,12 @@ import { statusName } from '../../model/status.js';
 import type { TagRecord } from '../../model/tag.js';
 import { bucketsFor, downsampleBuckets, type TrendSeries } from '../downsample.js';
 import { iso } from '../format.js';
+import { checkCount, checkRange, READ_LIMITS } from '../limits.js';
 import { ErrorReply } from '../schemas.js';
 import { parseBucket, parseTime } from '../time.js';
 import type { HubView } from '../types.js';
 
-const MAX_TREND_TAGS = 16;
-const MAX_EXPORT_ROWS = 10_000_000;
+const MAX_EXPORT_ROWS = READ_LIMITS.export.maxRows;
 /** How far before `from` the trend looks for the value that holds at `from` (report by exception). */
 const CARRY_IN_MS = 30 * 86_400_000;
 const EXPORT_PAGE = 20_000;
@@ -61,6 +61,7 @@ function range(q: { from: string; to: string }): { from: number; to: number } {
   const from = parseTime(q.from, 'from', now);
   const to = parseTime(q.to, 'to', now);
   if (to <= from) throw new GotthardError('GT_BAD_REQUEST', `"to" (${iso(to)}) must be after "from" (${iso(from)})`);
+  checkRange({ from, to });
   return { from, to };
 }
 
@@ -166,7 +167,7 @@ export const trendRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/trend',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } }, heavyRead: true },
       schema: {
         summary: 'Downsampled trend of tags for plotting: min/max/first/last per pixel bucket, gaps as null',
         description:
@@ -178,7 +179,7 @@ export const trendRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
           to: Type.String({ default: 'now' }),
           maxPoints: Type.Integer({
             minimum: 10,
-            maximum: 20_000,
+            maximum: READ_LIMITS.trend.maxPointsPerTag,
             default: 2000,
             description: 'Upper bound of points per tag; ask for about 4 × the plot width in pixels.',
           }),
@@ -195,15 +196,23 @@ export const trendRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
           }),
           400: ErrorReply,
           404: ErrorReply,
+          429: ErrorReply,
+          503: ErrorReply,
         },
       },
     },
     async (req) => {
       const q = req.query;
       const ids = Array.isArray(q.tag) ? q.tag : [q.tag];
-      if (ids.length > MAX_TREND_TAGS) {
-        throw new GotthardError('GT_BAD_REQUEST', `${ids.length} tags requested; at most ${MAX_TREND_TAGS} per trend`);
-      }
+      const L = READ_LIMITS.trend;
+      checkCount('tag', 'tags', ids.length, L.maxTags, 'split the tags over several trends');
+      checkCount(
+        'maxPoints',
+        'points (tags × maxPoints)',
+        ids.length * q.maxPoints,
+        L.maxPoints,
+        `ask for at most ${Math.floor(L.maxPoints / ids.length)} points per tag`,
+      );
       const { from, to } = range(q);
       const maxGapMs = q.maxGap === undefined ? undefined : parseBucket(q.maxGap, 'maxGap');
       const tags = await tagsById(hub, ids);
@@ -217,7 +226,7 @@ export const trendRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/history/export',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } }, heavyRead: true },
       schema: {
         summary: 'CSV export of tags in a time range: raw values with timestamps and StatusCodes, or per bucket',
         description:
@@ -232,16 +241,27 @@ export const trendRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
           tz: Type.Optional(Type.String({ description: 'IANA time zone for the local_time column.' })),
           limit: Type.Integer({ minimum: 1, maximum: MAX_EXPORT_ROWS, default: 1_000_000 }),
         }),
-        response: { 200: Type.String({ description: 'CSV, RFC 4180, UTF-8.' }), 400: ErrorReply, 404: ErrorReply },
+        response: {
+          200: Type.String({ description: 'CSV, RFC 4180, UTF-8.' }),
+          400: ErrorReply,
+          404: ErrorReply,
+          429: ErrorReply,
+          503: ErrorReply,
+        },
       },
     },
     async (req, reply) => {
       const q = req.query;
       const ids = Array.isArray(q.tag) ? q.tag : [q.tag];
+      const L = READ_LIMITS.export;
+      checkCount('tag', 'tags', ids.length, L.maxTags, 'export the tags in several files');
       const { from, to } = range(q);
       const bucketMs = q.bucket === undefined ? undefined : parseBucket(q.bucket, 'bucket');
-      if (bucketMs !== undefined && ((to - from) / bucketMs) * ids.length > MAX_EXPORT_ROWS) {
-        throw new GotthardError('GT_BAD_REQUEST', `too many buckets; widen "bucket" or shorten the range`);
+      if (bucketMs !== undefined) {
+        const perTag = Math.ceil((to - from) / bucketMs);
+        const hint = 'widen "bucket" or shorten the range';
+        checkCount('bucket', 'buckets per tag', perTag, READ_LIMITS.maxBuckets, hint);
+        checkCount('bucket', 'rows (tags × buckets)', perTag * ids.length, L.maxBucketRows, hint);
       }
       const fmt = q.tz === undefined ? undefined : zoneFormat(q.tz);
       const tags = await tagsById(hub, ids);

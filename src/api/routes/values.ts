@@ -6,12 +6,13 @@ import type { TagRecord } from '../../model/tag.js';
 import { requireInScope, visibleTo } from '../../security/auth/index.js';
 import { inScope } from '../../security/types.js';
 import { iso, sampleOut } from '../format.js';
+import { checkCount, checkRange, READ_LIMITS } from '../limits.js';
 import { ErrorReply, SampleOut, Value } from '../schemas.js';
 import { parseBucket, parseRange, parseTime } from '../time.js';
 import type { HubView } from '../types.js';
 
 const AGGREGATES: readonly AggregateFn[] = ['min', 'max', 'avg', 'twa', 'first', 'last', 'count'];
-const MAX_BUCKETS = 100_000;
+const MAX_BUCKETS = READ_LIMITS.maxBuckets;
 
 const TagsQuery = Type.Union([Type.String(), Type.Array(Type.String())], {
   description: 'Tag id; repeat the parameter for several.',
@@ -93,7 +94,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/history/raw',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } }, heavyRead: true },
       schema: {
         summary: 'Raw stored values of one tag in a time range, paged',
         tags: ['history'],
@@ -101,7 +102,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
           tag: Type.String({ description: 'Tag id.' }),
           from: Type.String({ default: 'now-1h', description: 'ISO 8601, epoch ms, now or now-15m.' }),
           to: Type.String({ default: 'now' }),
-          limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
+          limit: Type.Integer({ minimum: 1, maximum: READ_LIMITS.maxRawPage, default: 10_000 }),
           cursor: Type.Optional(Type.String({ description: 'From the previous page’s `next`.' })),
         }),
         response: {
@@ -113,13 +114,17 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
           }),
           400: ErrorReply,
           404: ErrorReply,
+          429: ErrorReply,
+          503: ErrorReply,
         },
       },
     },
     async (req) => {
       const q = req.query;
+      const range = parseRange(q.from, q.to);
+      checkRange(range);
+      const { from, to } = range;
       const tag = await tagById(q.tag);
-      const { from, to } = parseRange(q.from, q.to);
       const page = await hub.historian.raw({ tagKey: tag.key, from, to, limit: q.limit, cursor: q.cursor });
       return { tagId: tag.id, unit: tag.unit, samples: page.samples.map((s) => sampleOut(s, tag)), next: page.next };
     },
@@ -128,7 +133,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/history/aggregate',
     {
-      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } } },
+      config: { access: { role: 'viewer', asset: { in: 'query', key: 'tag' } }, heavyRead: true },
       schema: {
         summary: 'Aggregates of one tag in time buckets (min, max, avg, twa, first, last, count); Good samples only',
         tags: ['history'],
@@ -152,13 +157,17 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
           }),
           400: ErrorReply,
           404: ErrorReply,
+          429: ErrorReply,
+          503: ErrorReply,
         },
       },
     },
     async (req) => {
       const q = req.query;
+      const range = parseRange(q.from, q.to);
+      checkRange(range);
+      const { from, to } = range;
       const tag = await tagById(q.tag);
-      const { from, to } = parseRange(q.from, q.to);
       const fns = q.fn.split(',').map((f) => f.trim()) as AggregateFn[];
       const unknown = fns.filter((f) => !AGGREGATES.includes(f));
       if (unknown.length > 0) {
@@ -168,12 +177,13 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
         );
       }
       const bucketMs = q.bucket ? parseBucket(q.bucket, 'bucket') : Math.max(1, Math.ceil((to - from) / q.buckets));
-      if ((to - from) / bucketMs > MAX_BUCKETS) {
-        throw new GotthardError(
-          'GT_BAD_REQUEST',
-          `${Math.ceil((to - from) / bucketMs)} buckets requested; at most ${MAX_BUCKETS}: widen "bucket" or shorten the range`,
-        );
-      }
+      checkCount(
+        'bucket',
+        'buckets',
+        Math.ceil((to - from) / bucketMs),
+        MAX_BUCKETS,
+        'widen "bucket" or shorten the range',
+      );
       const buckets = await hub.historian.aggregate({ tagKey: tag.key, from, to, bucketMs, fns });
       return {
         tagId: tag.id,
@@ -192,7 +202,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
   app.get(
     '/events',
     {
-      config: { access: { role: 'viewer' } },
+      config: { access: { role: 'viewer' }, heavyRead: true },
       schema: {
         summary: 'Hub events: connection lost/restored (gaps), revised subscriptions, rejected tags',
         tags: ['events'],
@@ -200,7 +210,7 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
           from: Type.Optional(Type.String()),
           to: Type.Optional(Type.String()),
           source: Type.Optional(Type.String()),
-          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
+          limit: Type.Integer({ minimum: 1, maximum: READ_LIMITS.maxEvents, default: 500 }),
         }),
         response: {
           200: Type.Object({
@@ -216,6 +226,8 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
             ),
           }),
           400: ErrorReply,
+          429: ErrorReply,
+          503: ErrorReply,
         },
       },
     },

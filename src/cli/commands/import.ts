@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,7 +9,8 @@ import { parseRange } from '../../api/index.js';
 import type { GotthardConfig } from '../../config/index.js';
 import { loadConfigFile, validateConfig } from '../../config/index.js';
 import { GotthardError } from '../../errors.js';
-import { createSqliteHistorian, type Historian } from '../../historian/index.js';
+import type { Historian } from '../../historian/index.js';
+import { createHistorian } from '../../historian/registry.js';
 import type { TagRecord } from '../../model/tag.js';
 import { cliLogger } from '../log.js';
 
@@ -17,17 +18,27 @@ interface Common {
   config?: string;
   dataDir?: string;
   url?: string;
+  token?: string;
 }
+
+/** `Authorization` for a running hub: `--token`, else `GOTTHARD_TOKEN` (an API token, docs/security.md). */
+function authHeaders(o: { token?: string }): Record<string, string> {
+  const token = o.token ?? process.env.GOTTHARD_TOKEN;
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+const TOKEN_HELP = 'API token for --url (default: the GOTTHARD_TOKEN environment variable)';
 
 function configOf(o: Common): GotthardConfig {
   const c = o.config ? loadConfigFile(o.config) : validateConfig({});
   return o.dataDir ? validateConfig({ ...structuredClone(c), dataDir: o.dataDir }) : c;
 }
 
+/** The historian of the config's engine (SQLite file or PostgreSQL), as the hub would open it. */
 async function withHistorian<T>(o: Common, fn: (h: Historian, c: GotthardConfig) => Promise<T>): Promise<T> {
   const c = configOf(o);
-  const h = createSqliteHistorian({
-    path: c.historian.path ?? join(c.dataDir, 'historian.db'),
+  const h = createHistorian(c.historian, {
+    dataDir: c.dataDir,
     logger: cliLogger('warn').child({ component: 'historian' }),
   });
   await h.open();
@@ -73,6 +84,7 @@ export function registerImportExport(program: Command): void {
     .option('-c, --config <file>', 'config file (for dataDir); the hub must not be running, or use --url')
     .option('--data-dir <dir>', 'data folder (overrides config dataDir)')
     .option('--url <url>', 'import through a running hub, e.g. http://127.0.0.1:8080')
+    .option('--token <token>', TOKEN_HELP)
     .option('--max-errors <n>', 'list at most this many row errors', '1000')
     .option('--json', 'print the result as JSON')
     .action(async (file: string, o: Common & { maxErrors: string; json?: boolean }) => {
@@ -90,7 +102,7 @@ export function registerImportExport(program: Command): void {
         const body = Readable.toWeb(createReadStream(file).pipe(counter)) as ReadableStream;
         const res = await fetch(`${o.url.replace(/\/$/, '')}/api/v1/import?maxErrors=${Number(o.maxErrors)}`, {
           method: 'POST',
-          headers: { 'content-type': 'text/csv' },
+          headers: { 'content-type': 'text/csv', ...authHeaders(o) },
           body,
           duplex: 'half',
         } as RequestInit);
@@ -105,10 +117,13 @@ export function registerImportExport(program: Command): void {
           progressEvery: 10_000,
           onProgress: (p) => show(p.bytes, p.accepted, p.rejected),
         });
-        // Stored KPI periods of the imported machines are recomputed on demand.
-        const store = new KpiStore(join(c.dataDir, 'kpi.db'));
-        for (const t of r.tags) store.invalidate(t.assetPath, t.from, Number.MAX_SAFE_INTEGER);
-        store.close();
+        // Stored KPI periods of the imported machines are recomputed on demand (no KPI store yet: none).
+        const kpiDb = join(c.dataDir, 'kpi.db');
+        if (existsSync(kpiDb)) {
+          const store = new KpiStore(kpiDb);
+          for (const t of r.tags) store.invalidate(t.assetPath, t.from, Number.MAX_SAFE_INTEGER);
+          store.close();
+        }
         report(file, r, o.json === true);
       });
     });
@@ -126,6 +141,7 @@ export function registerImportExport(program: Command): void {
     .option('-c, --config <file>', 'config file (for dataDir)')
     .option('--data-dir <dir>', 'data folder')
     .option('--url <url>', 'export through a running hub, e.g. http://127.0.0.1:8080')
+    .option('--token <token>', TOKEN_HELP)
     .action(
       async (o: Common & { tag?: string[]; asset?: string; from: string; to: string; format: string; out: string }) => {
         if (o.format !== 'csv' && o.format !== 'parquet') {
@@ -135,7 +151,7 @@ export function registerImportExport(program: Command): void {
           const q = new URLSearchParams({ from: o.from, to: o.to, format: o.format });
           for (const t of o.tag ?? []) q.append('tag', t);
           if (o.asset) q.set('asset', o.asset);
-          await download(`${o.url.replace(/\/$/, '')}/api/v1/history/dataset?${q}`, o.out);
+          await download(`${o.url.replace(/\/$/, '')}/api/v1/history/dataset?${q}`, o.out, authHeaders(o));
           return;
         }
         const { from, to } = parseRange(o.from, o.to);
@@ -174,14 +190,25 @@ export function registerImportExport(program: Command): void {
     .option('--to <time>', 'ISO 8601, epoch ms or now', 'now')
     .requiredOption('-o, --out <file>', 'output file')
     .option('--url <url>', 'the hub', 'http://127.0.0.1:8080')
-    .action(async (o: { asset: string; period: string; from: string; to: string; out: string; url: string }) => {
-      const q = new URLSearchParams({ asset: o.asset, period: o.period, from: o.from, to: o.to });
-      await download(`${o.url.replace(/\/$/, '')}/api/v1/kpi/export?${q}`, o.out);
-    });
+    .option('--token <token>', TOKEN_HELP)
+    .action(
+      async (o: {
+        asset: string;
+        period: string;
+        from: string;
+        to: string;
+        out: string;
+        url: string;
+        token?: string;
+      }) => {
+        const q = new URLSearchParams({ asset: o.asset, period: o.period, from: o.from, to: o.to });
+        await download(`${o.url.replace(/\/$/, '')}/api/v1/kpi/export?${q}`, o.out, authHeaders(o));
+      },
+    );
 }
 
-async function download(url: string, file: string): Promise<void> {
-  const res = await fetch(url);
+async function download(url: string, file: string, headers: Record<string, string> = {}): Promise<void> {
+  const res = await fetch(url, { headers });
   if (!res.ok || res.body === null) {
     const text = await res.text();
     let msg = text;

@@ -39,6 +39,15 @@ export const postgresHistorianOptionsSchema = z.object({
     .enum(['auto', 'off'])
     .default('auto')
     .describe('`auto` uses TimescaleDB hypertables when the extension is available; `off` uses plain partitions.'),
+  readTimeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(30_000)
+    .describe(
+      'Time budget of one read query (`statement_timeout`, set per query): a longer one is cancelled and the API answers 503 GT_READ_TIMEOUT. Writes have no budget.',
+    ),
   retentionSliceRows: z.number().int().min(1).default(10_000).describe('Rows deleted per step by retention.'),
 });
 

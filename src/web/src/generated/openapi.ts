@@ -1472,6 +1472,13 @@ export interface operations {
                             valuesPerSecond: number;
                             totalValues: number;
                         };
+                        /** @description Event-loop delay of the hub process over the last window (perf_hooks.monitorEventLoopDelay): collection shares this loop, so a read that blocks it shows here first. */
+                        eventLoop?: {
+                            windowS: number;
+                            p50Ms: number;
+                            p99Ms: number;
+                            maxMs: number;
+                        };
                         /** @description Outbound sinks with store-and-forward: the UNS publisher, and each delivery connector (`queued` = entries waiting, `dropped` = dead letters, `oldestSourceTs` = oldest waiting entry). */
                         sinks: {
                             name: string;
@@ -2747,6 +2754,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorReply"];
                 };
             };
+            /** @description `GT_LOCKED_OUT`: too many failed sign-ins; retry after the time the message names. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The feature is not enabled or not running (`GT_NOT_CONNECTED`, `GT_HISTORIAN_CLOSED`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
         };
     };
     getAggregateHistory: {
@@ -2833,6 +2858,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorReply"];
                 };
             };
+            /** @description `GT_LOCKED_OUT`: too many failed sign-ins; retry after the time the message names. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The feature is not enabled or not running (`GT_NOT_CONNECTED`, `GT_HISTORIAN_CLOSED`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
         };
     };
     listEvents: {
@@ -2889,6 +2932,24 @@ export interface operations {
             };
             /** @description `GT_FORBIDDEN`: the role or the asset scope does not allow it; `GT_CSRF`: a session request without the CSRF header or from another origin. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description `GT_LOCKED_OUT`: too many failed sign-ins; retry after the time the message names. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The feature is not enabled or not running (`GT_NOT_CONNECTED`, `GT_HISTORIAN_CLOSED`). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3014,6 +3075,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorReply"];
                 };
             };
+            /** @description `GT_LOCKED_OUT`: too many failed sign-ins; retry after the time the message names. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The feature is not enabled or not running (`GT_NOT_CONNECTED`, `GT_HISTORIAN_CLOSED`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
         };
     };
     exportHistory: {
@@ -3073,6 +3152,24 @@ export interface operations {
             };
             /** @description Not found (`GT_NOT_FOUND`, `GT_TAG_NOT_FOUND`, …): the tag, asset or item named does not exist. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description `GT_LOCKED_OUT`: too many failed sign-ins; retry after the time the message names. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The feature is not enabled or not running (`GT_NOT_CONNECTED`, `GT_HISTORIAN_CLOSED`). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6065,6 +6162,24 @@ export interface operations {
             };
             /** @description Not found (`GT_NOT_FOUND`, `GT_TAG_NOT_FOUND`, …): the tag, asset or item named does not exist. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description `GT_LOCKED_OUT`: too many failed sign-ins; retry after the time the message names. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorReply"];
+                };
+            };
+            /** @description The feature is not enabled or not running (`GT_NOT_CONNECTED`, `GT_HISTORIAN_CLOSED`). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
