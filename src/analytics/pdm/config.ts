@@ -41,6 +41,9 @@ export const pdmConfigSchema = z
       .min(1)
       .default(6)
       .describe('Consecutive evaluations below 70 % of the threshold before it closes.'),
+    clearHold: duration(
+      'An episode closes only after its condition has been clear for this much plant time too (hysteresis: no open/close/reopen within minutes). Default `1h`.',
+    ).default(3_600_000),
     healthThreshold: z
       .number()
       .min(0)
@@ -53,9 +56,9 @@ export const pdmConfigSchema = z
     wearLimit: z.number().positive().default(100).describe('Wear (%) at which a failure mode counts as failed.'),
     quietModes: z
       .array(z.string().min(1))
-      .default(['tool'])
+      .default(['tool', 'valve'])
       .describe(
-        'Failure modes whose RUL is estimated and stored but raises no events and no risk: consumables changed routinely (tools).',
+        'Consumables: failure modes replaced on schedule (tools, the filler valve). Their RUL is estimated and stored as the due time of a planned replacement; they raise no events, add no risk and do not lower the health index.',
       ),
   })
   .strict()
@@ -68,10 +71,11 @@ export const pdmConfigSchema = z
     anomalyThreshold: 5,
     onsetCount: 3,
     clearCount: 6,
+    clearHold: 3_600_000,
     healthThreshold: 30,
     rulHorizon: 48 * 3_600_000,
     wearLimit: 100,
-    quietModes: ['tool'],
+    quietModes: ['tool', 'valve'],
   })
   .describe('Predictive maintenance: health index, anomalies and remaining useful life per machine.');
 

@@ -343,6 +343,8 @@ describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
       wearLimit: 100,
       anomalyThreshold: 5,
       quietModes: ['tool'],
+      healthThreshold: 30,
+      rulHorizon: 48 * H,
     });
     const sample = (state: number, vib: number) =>
       new Map([
@@ -371,6 +373,8 @@ describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
       wearLimit: 100,
       anomalyThreshold: 5,
       quietModes: ['tool'],
+      healthThreshold: 30,
+      rulHorizon: 48 * H,
     });
     const a = model.evaluate(
       START,
