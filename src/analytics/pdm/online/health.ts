@@ -485,12 +485,11 @@ export class MachineHealthModel {
     const rise = Number.isFinite(score) && Number.isFinite(minScore) ? score - minScore : 0;
     const deviating =
       (Number.isFinite(score) && score > this.opts.anomalyThreshold) || healthIndex < this.opts.healthThreshold;
-    // Sudden: the machine looked normal within the window (score below the threshold) and the score
-    // now is more than twice the threshold. Wear takes tens of hours to double a deviation; the
-    // job-to-job swing of a worn bearing's vibration moves a high score by several σ, which is not
-    // sudden.
+    // Sudden: the score is more than twice the threshold and more than twice its lowest within the
+    // window. Wear takes tens of hours to double a deviation; the job-to-job swing of a worn
+    // bearing's vibration moves a high score by a third, which is not sudden.
     const thr = this.opts.anomalyThreshold;
-    if (minScore < thr && score > 2 * thr) {
+    if (score > 2 * Math.max(minScore, thr)) {
       return {
         explained: false,
         sentence: `sudden rise of the anomaly score (+${rise.toFixed(1)} σ within ${formatHours(SUDDEN_WINDOW_MS / 3_600_000)}): not explained by the wear trend`,

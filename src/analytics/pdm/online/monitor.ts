@@ -256,7 +256,7 @@ export class PdmMonitor implements PdmView {
     m.lastEval = m.lastTs;
     const a = m.model.evaluate(this.plant(m, m.lastTs), m.latest);
     const c = this.config;
-    const inHorizon = a.rul.filter((r) => r.hours * 3_600_000 < c.rulHorizon && !r.consumable);
+    const inHorizon = a.rul.filter((r) => r.low * 3_600_000 <= c.rulHorizon && !r.consumable);
     // A health index lowered by wear on schedule (explained) ranks by its RUL, not as a failing machine.
     const condition = a.story.explained ? Math.max(a.healthIndex, c.healthThreshold) : a.healthIndex;
     const risk = Math.min(100, 100 - condition + (inHorizon.length > 0 ? 50 : 0));
@@ -348,11 +348,14 @@ export class PdmMonitor implements PdmView {
       }
       const horizonH = c.rulHorizon / 3_600_000;
       out.push(
-        ep.step(a.ts, r.hours < horizonH, r.hours > horizonH * 1.2, horizonH / Math.max(r.hours, 1e-3), (phase) => ({
+        // The same test as the story's: the 80 % lower bound inside the horizon (a chance of at least
+        // 10 % that the failure falls inside it), so this episode and an unexplained anomaly or low
+        // health index open together.
+        ep.step(a.ts, r.low <= horizonH, r.low > horizonH * 1.2, horizonH / Math.max(r.low, 1e-3), (phase) => ({
           message:
             phase === 'closed'
               ? `${m.path}: ${r.mode} RUL back above ${formatHours(horizonH)}`
-              : `${m.path}: ${r.mode} RUL ${formatHours(r.hours)} (80 % interval ${formatHours(r.low)}–${formatHours(r.high)}), below the ${formatHours(horizonH)} horizon`,
+              : `${m.path}: ${r.mode} RUL ${formatHours(r.hours)} (80 % interval ${formatHours(r.low)}–${formatHours(r.high)}), inside the ${formatHours(horizonH)} horizon`,
           details: {
             ...evidence,
             mode: r.mode,
