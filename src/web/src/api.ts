@@ -331,8 +331,19 @@ export interface MachineHealth {
   anomalyScore: number | null;
   anomalyOpen: boolean;
   baselineReady: boolean;
+  baseline: { origin: 'after-renewal' | 'unknown-wear'; wearAtStart: number | null; since: string };
+  story: { explained: boolean; sentence: string };
+  timeScale: number;
   contributors: { signal: string; z: number; value: number; expected: number; expectedStd: number }[];
-  rul: { mode: string; hours: number; low: number; high: number; wear: number; ratePerHour: number }[];
+  rul: {
+    mode: string;
+    hours: number;
+    low: number;
+    high: number;
+    wear: number;
+    ratePerHour: number;
+    consumable: boolean;
+  }[];
   tags: Record<string, string>;
 }
 

@@ -54,7 +54,9 @@ async function monitorRig(pdm: Record<string, unknown>, deps: { timeScale?: numb
   );
   const feed = (ts: number, values: number[]) => {
     const b = new SampleBatch();
-    values.forEach((v, i) => b.push(keys[i]!, ts, ts, v, 0));
+    values.forEach((v, i) => {
+      b.push(keys[i]!, ts, ts, v, 0);
+    });
     pipeline.write(b);
   };
   const close = async () => {
@@ -123,8 +125,19 @@ describe('baselines: healthy state known only after a renewal', () => {
   it('flags a baseline learned at unknown wear, and learns it anew after a renewal', () => {
     const model = new MachineHealthModel(OPTS);
     let ts = START;
+    const tick = (): number => {
+      ts += 300_000;
+      return ts;
+    };
     const at = (wear: number, vib: number) =>
-      model.evaluate((ts += 300_000), new Map([['status/machine_state', 0], ['bearing/vibration_rms', vib], ['bearing/wear', wear]]));
+      model.evaluate(
+        tick(),
+        new Map([
+          ['status/machine_state', 0],
+          ['bearing/vibration_rms', vib],
+          ['bearing/wear', wear],
+        ]),
+      );
     let a = at(59, 3);
     assert.deepEqual(a.baseline, { origin: 'unknown-wear', wearAtStart: 59, since: a.ts });
     for (let i = 0; i < 20; i++) a = at(59 + i * 0.1, 3 + 0.02 * (i % 3));
@@ -148,8 +161,16 @@ describe('one story per machine', () => {
     let ts = START;
     let wear = 0;
     const at = (vib: number) => {
-      wear += 0.1; // 0.1 % per 5 min: 1.2 %/h, so 80 % wear leaves ~17 h… start lower
-      return model.evaluate((ts += 300_000), new Map([['status/machine_state', 0], ['bearing/vibration_rms', vib], ['bearing/wear', wear]]));
+      wear += 0.1; // 0.1 % per 5 min: 1.2 %/h
+      ts += 300_000;
+      return model.evaluate(
+        ts,
+        new Map([
+          ['status/machine_state', 0],
+          ['bearing/vibration_rms', vib],
+          ['bearing/wear', wear],
+        ]),
+      );
     };
     let a = at(1);
     for (let i = 0; i < 20; i++) a = at(1 + 0.01 * (i % 3));
@@ -178,7 +199,8 @@ describe('one story per machine', () => {
       };
       step();
       await r.monitor.settled();
-      const firstAlert = () => r.events.find((e) => e.kind === 'pdm.anomaly.opened' || e.kind === 'pdm.health.low.opened');
+      const firstAlert = () =>
+        r.events.find((e) => e.kind === 'pdm.anomaly.opened' || e.kind === 'pdm.health.low.opened');
       let alertAtWear: number | undefined;
       while (wear < 99) {
         step();
@@ -190,7 +212,10 @@ describe('one story per machine', () => {
       // The score passed the threshold at ~10 % wear (75 h before the limit) and the health index fell
       // below 30 at ~15 %: neither alerted while the RUL's lower bound was beyond the horizon.
       const rulH = (100 - alertAtWear) / 1.2;
-      assert.ok(rulH < 72, `alert at ${alertAtWear.toFixed(1)} % wear, ${rulH.toFixed(0)} h before the limit: ${a.message}`);
+      assert.ok(
+        rulH < 72,
+        `alert at ${alertAtWear.toFixed(1)} % wear, ${rulH.toFixed(0)} h before the limit: ${a.message}`,
+      );
       assert.match(a.message, /inside the 48 h horizon/, 'the alert says why');
       const rulOpened = r.events.find((e) => e.kind === 'pdm.rul.below_horizon.opened');
       assert.ok(rulOpened, 'the RUL episode opened too');
@@ -207,13 +232,17 @@ describe('hysteresis', () => {
     const d = () => ({ message: 'm', details: {} });
     const kinds: (string | undefined)[] = [];
     let ts = 0;
+    const at = (dt: number): number => {
+      ts += dt;
+      return ts;
+    };
     // Opens, then six clear evaluations one second apart (a tool change lifts the health index), then low again.
-    for (let i = 0; i < 3; i++) kinds.push(ep.step((ts += 1000), true, false, 80, d)?.kind);
-    for (let i = 0; i < 6; i++) kinds.push(ep.step((ts += 1000), false, true, 10, d)?.kind);
-    for (let i = 0; i < 3; i++) kinds.push(ep.step((ts += 1000), true, false, 80, d)?.kind);
+    for (let i = 0; i < 3; i++) kinds.push(ep.step(at(1000), true, false, 80, d)?.kind);
+    for (let i = 0; i < 6; i++) kinds.push(ep.step(at(1000), false, true, 10, d)?.kind);
+    for (let i = 0; i < 3; i++) kinds.push(ep.step(at(1000), true, false, 80, d)?.kind);
     assert.deepEqual(kinds.filter(Boolean), ['pdm.health.low.opened'], 'no close and reopen within seconds');
     // Clear for an hour and six evaluations: closes.
-    for (let i = 0; i < 7; i++) kinds.push(ep.step((ts += 600_000), false, true, 10, d)?.kind);
+    for (let i = 0; i < 7; i++) kinds.push(ep.step(at(600_000), false, true, 10, d)?.kind);
     assert.deepEqual(kinds.filter(Boolean), ['pdm.health.low.opened', 'pdm.health.low.closed']);
   });
 });
@@ -235,7 +264,10 @@ describe('consumables and short horizons', () => {
       const v = m.rul.find((x) => x.mode === 'valve');
       assert.ok(v?.consumable, 'valve RUL estimated as a consumable');
       assert.ok(v.hours < 48, `valve RUL ${v.hours} h`);
-      assert.deepEqual(r.events.filter((e) => e.details?.mode === 'valve'), []);
+      assert.deepEqual(
+        r.events.filter((e) => e.details?.mode === 'valve'),
+        [],
+      );
       assert.ok(m.risk < 50, `risk ${m.risk}`);
     } finally {
       await r.close();

@@ -46,7 +46,10 @@ describe('fleet run to failure (demo plant physics, 4 seeds × 5 machines × 20 
         for (const f of list) {
           const ok = run.events.some(
             (e) =>
-              e.kind === 'pdm.rul.below_horizon.opened' && e.details?.machine === machine && e.ts < f && e.ts > f - 72 * 3_600_000,
+              e.kind === 'pdm.rul.below_horizon.opened' &&
+              e.details?.machine === machine &&
+              e.ts < f &&
+              e.ts > f - 72 * 3_600_000,
           );
           if (ok) announced++;
         }
@@ -55,7 +58,10 @@ describe('fleet run to failure (demo plant physics, 4 seeds × 5 machines × 20 
     t.diagnostic(`failures announced by pdm.rul.below_horizon within 72 h before: ${announced} of ${s.failures}`);
     // The filler valve is a consumable: its RUL is estimated (the planned replacement), it raises nothing.
     const filler = machinePath('Packaging.Filling1.FillingLine1');
-    assert.ok(runs.some((r) => r.consumables.get(filler)?.has('valve')), 'valve RUL estimated as a consumable');
+    assert.ok(
+      runs.some((r) => r.consumables.get(filler)?.has('valve')),
+      'valve RUL estimated as a consumable',
+    );
     const valveEvents = runs.flatMap((r) => r.events).filter((e) => e.details?.mode === 'valve');
     assert.deepEqual(valveEvents, []);
   });

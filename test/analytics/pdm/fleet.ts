@@ -201,7 +201,12 @@ export function scoreFleet(runs: readonly FleetRun[], leadH: number): FleetScore
   }
   return {
     failures,
-    bands: acc.map((a) => ({ name: a.name, n: a.n, coverage: a.n ? a.covered / a.n : Number.NaN, rmse: Math.sqrt(a.se / Math.max(1, a.n)) })),
+    bands: acc.map((a) => ({
+      name: a.name,
+      n: a.n,
+      coverage: a.n ? a.covered / a.n : Number.NaN,
+      rmse: Math.sqrt(a.se / Math.max(1, a.n)),
+    })),
     alerts,
     falseAlerts,
     falseAlertMessages,

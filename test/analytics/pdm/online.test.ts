@@ -188,6 +188,7 @@ describe('anomaly onset across states', () => {
       evaluateInterval: '1m',
       baselineSamples: 10,
       baselinePeriod: '10m',
+      clearHold: '5m',
     });
     try {
       const path = 'acme/zurich/machining/line1/cnc9';
@@ -275,7 +276,9 @@ describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
       `bearing life ${(life / H).toFixed(1)} h; RUL RMSE over the last 50 % ${rmse.toFixed(2)} h; 80 % interval covered the truth ${((100 * covered) / n).toFixed(0)} % of the time`,
     );
     assert.ok(rmse < 0.05 * (life / H), `RUL RMSE ${rmse.toFixed(2)} h over the last half of a ${life / H} h life`);
-    assert.ok(covered / n > 0.6, `interval coverage ${covered / n}`);
+    // Coverage is a fleet property (asserted in fleet.test.ts, 75–85 % per band over 26 failures):
+    // within one life the errors are correlated, so one bearing may sit well off 80 % either way.
+    assert.ok(covered / n > 0.4, `interval coverage ${covered / n}`);
     // The health index falls as the bearing wears (the machine's own Condition/Health, capped by anomalies).
     const early = series[Math.floor(series.length * 0.1)]!.hi;
     const late = series[Math.floor(series.length * 0.95)]!.hi;

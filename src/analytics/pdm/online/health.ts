@@ -78,7 +78,13 @@ export interface HealthAssessment {
 
 export type HealthModelOptions = Pick<
   PdmConfig,
-  'baselineSamples' | 'baselinePeriod' | 'wearLimit' | 'anomalyThreshold' | 'quietModes' | 'rulHorizon' | 'healthThreshold'
+  | 'baselineSamples'
+  | 'baselinePeriod'
+  | 'wearLimit'
+  | 'anomalyThreshold'
+  | 'quietModes'
+  | 'rulHorizon'
+  | 'healthThreshold'
 >;
 
 /** A rise of the anomaly score by the threshold within this much plant time is sudden, not wear. */
@@ -496,9 +502,7 @@ export class MachineHealthModel {
       };
     }
     const byMode = failureModes.map((m) => rul.find((r) => r.mode === m));
-    const worst = byMode
-      .filter((r): r is RulEstimate => r !== undefined)
-      .sort((a, b) => a.low - b.low)[0];
+    const worst = byMode.filter((r): r is RulEstimate => r !== undefined).sort((a, b) => a.low - b.low)[0];
     const rulText = (r: RulEstimate) =>
       `${r.mode} RUL ${formatHours(r.hours)} (80 %: ${formatHours(r.low)}–${formatHours(r.high)})`;
     if (failureModes.length === 0 || byMode.some((r) => r === undefined) || !worst) {
