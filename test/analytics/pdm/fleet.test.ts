@@ -65,4 +65,30 @@ describe('fleet run to failure (demo plant physics, 4 seeds × 5 machines × 20 
     const valveEvents = runs.flatMap((r) => r.events).filter((e) => e.details?.mode === 'valve');
     assert.deepEqual(valveEvents, []);
   });
+
+  it('without wear tags: RUL from the health index (own health or anomaly), error against the run with them', async (t) => {
+    // Two seeds of the same fleet, once with wear tags and once with every `…wear` tag hidden from the
+    // monitor. The failure truth comes from the simulation either way.
+    const seeds = [11, 12];
+    const withTags: FleetRun[] = [];
+    const without: FleetRun[] = [];
+    for (const seed of seeds) {
+      withTags.push(await runFleet(seed, DAYS));
+      without.push(await runFleet(seed, DAYS, {}, 300, /wear$/));
+    }
+    const a = scoreFleet(withTags, LEAD_H);
+    const b = scoreFleet(without, LEAD_H);
+    const fmt = (s: typeof a) =>
+      s.bands
+        .map((x) => `${x.name} RMSE ${x.rmse.toFixed(1)} h, coverage ${(100 * x.coverage).toFixed(0)} % (n ${x.n})`)
+        .join('; ');
+    t.diagnostic(`with wear tags: ${fmt(a)}; alerts ${a.alerts}, earlier than ${LEAD_H} h: ${a.falseAlerts}`);
+    t.diagnostic(`wear tags hidden: ${fmt(b)}; alerts ${b.alerts}, earlier than ${LEAD_H} h: ${b.falseAlerts}`);
+    assert.ok(
+      without.every((r) => r.points.every((p) => p.mode === 'health')),
+      'without wear tags, the only failure mode is the health index',
+    );
+    // The fallback exists near the end of life: estimates in the last 24 h before failures.
+    assert.ok(b.bands[0]!.n > 0.5 * a.bands[0]!.n, `estimates in the last 24 h: ${b.bands[0]!.n} vs ${a.bands[0]!.n}`);
+  });
 });

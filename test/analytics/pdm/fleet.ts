@@ -57,6 +57,8 @@ export async function runFleet(
   days: number,
   pdm: Record<string, unknown> = {},
   stepS = 300,
+  /** Tags (paths below the machine) the monitor must not see, e.g. the wear tags. */
+  hide?: RegExp,
 ): Promise<FleetRun> {
   const dir = mkdtempSync(join(tmpdir(), 'gt-pdm-fleet-'));
   const historian = createSqliteHistorian({ path: join(dir, 'h.db'), logger: log });
@@ -79,7 +81,8 @@ export async function runFleet(
     const path = machinePath(id);
     const leaves: [string, string][] = [['status/machine_state', '']];
     for (const k of Object.keys(model.values)) {
-      if (typeof model.values[k] === 'number') leaves.push([k.split('.').map(toSegment).join('/'), k]);
+      const leaf = k.split('.').map(toSegment).join('/');
+      if (typeof model.values[k] === 'number' && !hide?.test(leaf)) leaves.push([leaf, k]);
     }
     const defs: TagDefinition[] = leaves.map(([leaf]) => ({
       id: `${path}/${leaf}`,
@@ -106,6 +109,7 @@ export async function runFleet(
         const v = k === '' ? model.state : model.values[k];
         if (typeof v === 'number') b.push(key, ts, ts, v, 0);
       }
+      // The truth comes from the simulation, whether or not the monitor sees the wear tag.
       const failed = model.state === 4 && Number(model.values[MACHINES[f.id]!]) >= 99.999;
       if (failed && !failedNow.get(f.path)) {
         const list = failures.get(f.path) ?? [];
