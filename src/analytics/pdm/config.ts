@@ -15,7 +15,7 @@ export const pdmConfigSchema = z
         'Asset paths (or prefixes, e.g. `acme/zurich/machining`) of the machines to model. Empty: every asset that has a `status/machine_state` tag.',
       ),
     evaluateInterval: duration(
-      'How often each machine is evaluated, in plant time (the source\'s own time; an accelerated demo plant is scaled to it). Default `5s`.',
+      "How often each machine is evaluated, in plant time (the source's own time; an accelerated demo plant is scaled to it). Default `5s`.",
     ).default(5000),
     baselineSamples: z
       .number()
@@ -53,7 +53,7 @@ export const pdmConfigSchema = z
       .default(30)
       .describe('Health index (0–100) below which a `pdm.health.low` event opens.'),
     rulHorizon: duration(
-      'A `pdm.rul.below_horizon` event opens when the 80 % lower bound of a failure mode\'s RUL (plant time) is inside this horizon; a deviation whose RUL lower bound is beyond it is wear on schedule, not an alert. Default `48h`.',
+      "A `pdm.rul.below_horizon` event opens when the 80 % lower bound of a failure mode's RUL (plant time) is inside this horizon; a deviation whose RUL lower bound is beyond it is wear on schedule, not an alert. Default `48h`.",
     ).default(48 * 3_600_000),
     wearLimit: z.number().positive().default(100).describe('Wear (%) at which a failure mode counts as failed.'),
     quietModes: z
