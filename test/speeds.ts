@@ -18,6 +18,7 @@ export const UNIT: readonly string[] = [
   'test/analytics/kpi/maintenance.test.ts',
   'test/analytics/kpi/properties.test.ts',
   'test/analytics/kpi/time.test.ts',
+  'test/analytics/pdm/alerts.test.ts',
   'test/analytics/pdm/offline.test.ts',
   'test/api/api.test.ts',
   'test/api/limits.test.ts',
@@ -54,6 +55,7 @@ export const INTEGRATION: readonly string[] = [
   'test/analytics/kpi/cli.test.ts', // the CLI as a child process
   'test/analytics/kpi/demo.test.ts', // a hub with the demo plant
   'test/analytics/kpi/restart.test.ts', // a hub with the demo plant, restarted
+  'test/analytics/pdm/fleet.test.ts', // in-process, but a simulated fleet of 26 failures takes ~50 s of CPU
   'test/analytics/pdm/hub.test.ts', // a hub with the demo plant
   'test/analytics/pdm/online.test.ts', // the demo plant's OPC UA server
   'test/api/client.test.ts', // a hub with the demo plant; the openapi-typescript CLI and tsc as child processes

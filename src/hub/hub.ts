@@ -222,6 +222,9 @@ export class Hub implements HubView {
         events,
         log: this.log.child({ component: 'pdm' }),
         listTags: () => historian.listTags(),
+        // The demo plant stamps wall-clock time while its physics runs `speed` times faster: the
+        // monitor assesses it in plant time (and checks the timestamps first, docs/pdm.md).
+        ...(this.opts.demo ? { timeScale: c.demo.speed } : {}),
       });
       this.pdmImpl = pdm;
       this.pdmUnlisten = this.pipeline.listen((b) => pdm.onBatch(b));

@@ -15,7 +15,8 @@ const MachineHealthOut = Type.Object({
   state: Type.Union([Type.Integer(), Type.Null()], { description: 'status/machine_state at that time.' }),
   stateName: Type.Union([Type.String(), Type.Null()]),
   risk: Type.Number({
-    description: '0–100, for ranking a fleet: 100 − health index, +50 when a RUL is inside the horizon.',
+    description:
+      '0–100, for ranking a fleet: 100 − health index (at most 100 − healthThreshold when the story explains it as wear on schedule), +50 when the 80 % lower bound of a non-consumable RUL is inside the horizon.',
   }),
   healthIndex: Type.Number({ description: '0–100.' }),
   anomalyScore: Type.Union([Type.Number(), Type.Null()], {
@@ -23,6 +24,35 @@ const MachineHealthOut = Type.Object({
   }),
   anomalyOpen: Type.Boolean({ description: 'An anomaly episode is open.' }),
   baselineReady: Type.Boolean(),
+  baseline: Type.Object(
+    {
+      origin: Type.Union([Type.Literal('after-renewal'), Type.Literal('unknown-wear')], {
+        description:
+          '`after-renewal`: learned after maintenance renewed the machine (its healthy state); `unknown-wear`: learned at whatever wear the machine had when the model started.',
+      }),
+      wearAtStart: Type.Union([Type.Number(), Type.Null()], {
+        description: 'Worst non-consumable wear (%) when learning began; null when the machine reports none.',
+      }),
+      since: Type.String({ description: 'When learning began (plant time).' }),
+    },
+    { description: "The current state's baseline. Learned anew after every renewal." },
+  ),
+  story: Type.Object(
+    {
+      explained: Type.Boolean({
+        description:
+          'The deviation (anomaly score, low health index) follows the wear on its trend and the RUL lower bound is beyond the horizon: wear on schedule, no alert.',
+      }),
+      sentence: Type.String({
+        description: 'Why: anomaly, health index and RUL in one sentence (empty when all is well).',
+      }),
+    },
+    { description: 'One story per machine: how anomaly, health index and RUL fit together.' },
+  ),
+  timeScale: Type.Number({
+    description:
+      'Plant seconds per second of source time (the demo speed when its source stamps wall-clock time; else 1).',
+  }),
   contributors: Type.Array(
     Type.Object({
       signal: Type.String({ description: 'Tag path below the machine, e.g. `bearing/vibration_rms`.' }),
@@ -41,6 +71,10 @@ const MachineHealthOut = Type.Object({
       high: Type.Number({ description: '80 % interval, upper end, hours.' }),
       wear: Type.Number({ description: 'Current wear, %.' }),
       ratePerHour: Type.Number({ description: 'Wear rate, %/h.' }),
+      consumable: Type.Boolean({
+        description:
+          'A consumable (config `pdm.quietModes`: tool, valve): the RUL is when its planned replacement is due.',
+      }),
     }),
   ),
   tags: Type.Record(Type.String(), Type.String(), {
@@ -74,6 +108,13 @@ function out(m: MachineHealth) {
     anomalyScore: finite(m.anomalyScore),
     anomalyOpen: m.anomalyOpen,
     baselineReady: m.baselineReady,
+    baseline: {
+      origin: m.baseline.origin,
+      wearAtStart: m.baseline.wearAtStart ?? null,
+      since: iso(m.baseline.since),
+    },
+    story: m.story,
+    timeScale: m.timeScale,
     contributors: m.contributors.map((c) => ({
       signal: c.signal,
       z: c.z,
@@ -88,6 +129,7 @@ function out(m: MachineHealth) {
       high: r.high,
       wear: r.wear,
       ratePerHour: r.ratePerHour,
+      consumable: r.consumable,
     })),
     tags: m.tags,
   };

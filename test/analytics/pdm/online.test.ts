@@ -188,6 +188,7 @@ describe('anomaly onset across states', () => {
       evaluateInterval: '1m',
       baselineSamples: 10,
       baselinePeriod: '10m',
+      clearHold: '5m',
     });
     try {
       const path = 'acme/zurich/machining/line1/cnc9';
@@ -275,7 +276,9 @@ describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
       `bearing life ${(life / H).toFixed(1)} h; RUL RMSE over the last 50 % ${rmse.toFixed(2)} h; 80 % interval covered the truth ${((100 * covered) / n).toFixed(0)} % of the time`,
     );
     assert.ok(rmse < 0.05 * (life / H), `RUL RMSE ${rmse.toFixed(2)} h over the last half of a ${life / H} h life`);
-    assert.ok(covered / n > 0.6, `interval coverage ${covered / n}`);
+    // Coverage is a fleet property (asserted in fleet.test.ts, 75–85 % per band over 26 failures):
+    // within one life the errors are correlated, so one bearing may sit well off 80 % either way.
+    assert.ok(covered / n > 0.4, `interval coverage ${covered / n}`);
     // The health index falls as the bearing wears (the machine's own Condition/Health, capped by anomalies).
     const early = series[Math.floor(series.length * 0.1)]!.hi;
     const late = series[Math.floor(series.length * 0.95)]!.hi;
@@ -294,8 +297,8 @@ describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
     );
     assert.equal(rulOpened.length, 1);
     const d = rulOpened[0]!.details!;
-    assert.ok(typeof d.rulHours === 'number' && d.rulHours < 48);
-    assert.ok(typeof d.wear === 'number' && typeof d.episode === 'string');
+    assert.ok(typeof d.rulLowHours === 'number' && d.rulLowHours <= 48, `RUL low ${d.rulLowHours} h`);
+    assert.ok(typeof d.wear === 'number' && typeof d.episode === 'string', 'evidence');
   });
 
   it('detects injected bearing damage within an hour; no false alarm on a healthy machine over two weeks', async (t) => {
@@ -343,6 +346,8 @@ describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
       wearLimit: 100,
       anomalyThreshold: 5,
       quietModes: ['tool'],
+      healthThreshold: 30,
+      rulHorizon: 48 * H,
     });
     const sample = (state: number, vib: number) =>
       new Map([
@@ -371,6 +376,8 @@ describe('health model on the demo plant physics', { timeout: 300_000 }, () => {
       wearLimit: 100,
       anomalyThreshold: 5,
       quietModes: ['tool'],
+      healthThreshold: 30,
+      rulHorizon: 48 * H,
     });
     const a = model.evaluate(
       START,

@@ -12,11 +12,17 @@ export interface EpisodeSpec {
   kind: string;
   onset: number;
   clear: number;
+  /**
+   * Hysteresis in time as well as in count: the condition must have been clear for this long
+   * (same clock as `step`'s `ts`) before the episode closes. Default 0.
+   */
+  clearHoldMs?: number;
 }
 
 export class Episode {
   private above = 0;
   private below = 0;
+  private clearSince = 0;
   private openSince: number | undefined;
   private id: string | undefined;
   private lastReported = 0;
@@ -46,6 +52,7 @@ export class Episode {
       this.above++;
       this.below = 0;
     } else if (clearable) {
+      if (this.below === 0) this.clearSince = ts;
       this.below++;
       this.above = 0;
     } else {
@@ -60,7 +67,7 @@ export class Episode {
       return this.event(ts, 'opened', 'warning', describe);
     }
     this.peak = Math.max(this.peak, severity);
-    if (this.below >= this.spec.clear) {
+    if (this.below >= this.spec.clear && ts - this.clearSince >= (this.spec.clearHoldMs ?? 0)) {
       const e = this.event(ts, 'closed', 'info', describe);
       this.openSince = undefined;
       this.id = undefined;

@@ -4,6 +4,7 @@ import type { TagCatalog, TagDefinition, TagRecord } from '../../../model/tag.js
 import type { EventSink, HubEvent, Sink } from '../../../pipeline/types.js';
 import type { PdmConfig } from '../config.js';
 import { Episode } from './events.js';
+import { formatHours } from './format.js';
 import { type HealthAssessment, MachineHealthModel, RUNNING } from './health.js';
 
 /** What the monitor needs from the hub: narrow, so tests can drive it with real parts. */
@@ -15,7 +16,19 @@ export interface PdmMonitorDeps {
   log: Logger;
   /** Tag records (id ↔ key), to know which machine a value in a batch belongs to. */
   listTags(): Promise<readonly TagRecord[]>;
+  /**
+   * Plant seconds per second of source time, where the hub knows its source runs accelerated (the
+   * demo plant's `speed`). The monitor checks it against the data before using it: a source that
+   * already stamps plant time (its timestamps run `speed` times faster than the wall clock, or a
+   * replay) is taken as it is. Default 1.
+   */
+  timeScale?: number;
+  /** Wall clock, for the time-scale check (tests pass their own). */
+  now?: () => number;
 }
+
+/** How long the wall clock runs before the monitor decides whether a source stamps plant time. */
+const CLOCK_CHECK_MS = 3000;
 
 /** A machine's latest assessment, for the API and the dashboard. */
 export interface MachineHealth extends HealthAssessment {
@@ -25,6 +38,8 @@ export interface MachineHealth extends HealthAssessment {
   risk: number;
   /** Ids of the derived tags (health index, anomaly score, RUL per mode). */
   tags: Record<string, string>;
+  /** Plant seconds per second of source time used for this machine (1 unless the source is accelerated). */
+  timeScale: number;
 }
 
 /** What the API may see of the monitor. */
@@ -42,6 +57,8 @@ interface MachineRuntime {
   latest: Map<string, number>;
   lastTs: number;
   lastEval: number;
+  /** The machine's clock: plant time = src0 + (source time − src0) · scale, once scale is known. */
+  clock: { src0: number; wall0: number; scale: number | undefined };
   current: MachineHealth | undefined;
   derivedKeys: Map<string, number> | undefined;
   registering: boolean;
@@ -93,8 +110,52 @@ export class PdmMonitor implements PdmView {
     }
     if (unknown) this.refresh();
     for (const m of touched) {
-      if (m.lastTs - m.lastEval >= this.config.evaluateInterval) this.evaluate(m);
+      if (this.scale(m) === undefined) continue;
+      if (this.plant(m, m.lastTs) - this.plant(m, m.lastEval) >= this.config.evaluateInterval) this.evaluate(m);
     }
+  }
+
+  /**
+   * The machine's time scale. An accelerated demo plant stamps values with the wall clock (speed 600:
+   * one wall second is ten plant minutes), and judging it in wall time turned 240 plant hours of
+   * bearing life into "0.4 h". When the hub says a source runs at `timeScale`, the first
+   * `CLOCK_CHECK_MS` of wall time show whether the timestamps already run at that speed (plant time,
+   * a replay): then they are used as they are.
+   */
+  private scale(m: MachineRuntime): number | undefined {
+    const c = m.clock;
+    if (c.scale !== undefined) return c.scale;
+    const want = this.deps.timeScale ?? 1;
+    const now = (this.deps.now ?? Date.now)();
+    if (c.wall0 === 0) {
+      c.src0 = m.lastTs;
+      c.wall0 = now;
+      m.lastEval = m.lastTs;
+    }
+    if (want === 1) {
+      c.scale = 1;
+      return 1;
+    }
+    if (now - c.wall0 < CLOCK_CHECK_MS) return undefined;
+    const ratio = (m.lastTs - c.src0) / (now - c.wall0);
+    c.scale = ratio > Math.sqrt(want) ? 1 : want;
+    this.deps.log.info(
+      { machine: m.path, timeScale: c.scale, sourceToWall: Math.round(ratio * 100) / 100 },
+      c.scale === 1 ? 'pdm: source stamps plant time' : 'pdm: source stamps wall time; assessed in plant time',
+    );
+    return c.scale;
+  }
+
+  /** Source time → plant time (epoch ms). */
+  private plant(m: MachineRuntime, ts: number): number {
+    const c = m.clock;
+    return c.src0 + (ts - c.src0) * (c.scale ?? 1);
+  }
+
+  /** Plant time → source time (epoch ms), for what is written back and emitted. */
+  private source(m: MachineRuntime, plantTs: number): number {
+    const c = m.clock;
+    return Math.round(c.src0 + (plantTs - c.src0) / (c.scale ?? 1));
   }
 
   machines(): MachineHealth[] {
@@ -151,15 +212,26 @@ export class PdmMonitor implements PdmView {
           latest: new Map(),
           lastTs: 0,
           lastEval: 0,
+          clock: { src0: 0, wall0: 0, scale: undefined },
           current: undefined,
           derivedKeys: undefined,
           registering: false,
           anomaly: new Episode(
-            { kind: 'pdm.anomaly', onset: this.config.onsetCount, clear: this.config.clearCount },
+            {
+              kind: 'pdm.anomaly',
+              onset: this.config.onsetCount,
+              clear: this.config.clearCount,
+              clearHoldMs: this.config.clearHold,
+            },
             path,
           ),
           lowHealth: new Episode(
-            { kind: 'pdm.health.low', onset: this.config.onsetCount, clear: this.config.clearCount },
+            {
+              kind: 'pdm.health.low',
+              onset: this.config.onsetCount,
+              clear: this.config.clearCount,
+              clearHoldMs: this.config.clearHold,
+            },
             path,
           ),
           rul: new Map(),
@@ -182,16 +254,26 @@ export class PdmMonitor implements PdmView {
 
   private evaluate(m: MachineRuntime): void {
     m.lastEval = m.lastTs;
-    const a = m.model.evaluate(m.lastTs, m.latest);
+    const a = m.model.evaluate(this.plant(m, m.lastTs), m.latest);
     const c = this.config;
-    const inHorizon = a.rul.filter((r) => r.hours * 3_600_000 < c.rulHorizon && !c.quietModes.includes(r.mode));
-    const risk = Math.min(100, 100 - a.healthIndex + (inHorizon.length > 0 ? 50 : 0));
+    const inHorizon = a.rul.filter((r) => r.low * 3_600_000 <= c.rulHorizon && !r.consumable);
+    // A health index lowered by wear on schedule (explained) ranks by its RUL, not as a failing machine.
+    const condition = a.story.explained ? Math.max(a.healthIndex, c.healthThreshold) : a.healthIndex;
+    const risk = Math.min(100, 100 - condition + (inHorizon.length > 0 ? 50 : 0));
     const tags: Record<string, string> = {
       healthIndex: `${m.path}/health/index`,
       anomalyScore: `${m.path}/health/anomaly_score`,
     };
     for (const r of a.rul) tags[`rul_${r.mode}`] = `${m.path}/health/rul_${r.mode}_h`;
-    m.current = { ...a, machine: m.path, anomalyOpen: m.anomaly.open, risk, tags };
+    m.current = {
+      ...a,
+      ts: m.lastTs,
+      machine: m.path,
+      anomalyOpen: m.anomaly.open,
+      risk,
+      tags,
+      timeScale: m.clock.scale ?? 1,
+    };
     this.emitEvents(m, a);
     m.current.anomalyOpen = m.anomaly.open;
     this.writeDerived(m, a);
@@ -206,6 +288,8 @@ export class PdmMonitor implements PdmView {
       state: a.state,
       anomalyScore: round(score),
       healthIndex: round(a.healthIndex),
+      story: a.story.sentence,
+      baseline: a.baseline.origin,
       contributors: a.contributors.map((x) => ({
         signal: x.signal,
         z: round(x.z),
@@ -220,47 +304,58 @@ export class PdmMonitor implements PdmView {
     // clear counts as they are, so a damaged machine passing through them is flagged just as soon.
     if (!Number.isNaN(score) && (a.state === undefined || a.state === RUNNING)) {
       out.push(
-        m.anomaly.step(a.ts, score > c.anomalyThreshold, score < 0.7 * c.anomalyThreshold, score, (phase) => ({
-          message:
-            phase === 'closed'
-              ? `${m.path}: anomaly ended`
-              : `${m.path}: anomaly (score ${score.toFixed(1)}), most of all ${a.contributors[0]?.signal ?? '?'}`,
-          details: evidence,
-        })),
+        // A deviation the wear trend explains (story) does not open an anomaly; once open, only a
+        // score back below 70 % of the threshold closes it.
+        m.anomaly.step(
+          a.ts,
+          score > c.anomalyThreshold && !a.story.explained,
+          score < 0.7 * c.anomalyThreshold,
+          score,
+          (phase) => ({
+            message:
+              phase === 'closed'
+                ? `${m.path}: anomaly ended`
+                : `${m.path}: anomaly (score ${score.toFixed(1)}), most of all ${a.contributors[0]?.signal ?? '?'}${a.story.sentence ? `; ${a.story.sentence}` : ''}`,
+            details: evidence,
+          }),
+        ),
       );
     }
     out.push(
       m.lowHealth.step(
         a.ts,
-        a.healthIndex < c.healthThreshold,
-        a.healthIndex > c.healthThreshold + 10,
+        a.healthIndex < c.healthThreshold && !a.story.explained,
+        a.healthIndex > c.healthThreshold + 10 || a.story.explained,
         100 - a.healthIndex,
         (phase) => ({
           message:
             phase === 'closed'
               ? `${m.path}: health index recovered to ${a.healthIndex.toFixed(0)}`
-              : `${m.path}: health index ${a.healthIndex.toFixed(0)} below ${c.healthThreshold}`,
+              : `${m.path}: health index ${a.healthIndex.toFixed(0)} below ${c.healthThreshold}${a.story.sentence ? `; ${a.story.sentence}` : ''}`,
           details: evidence,
         }),
       ),
     );
     for (const r of a.rul) {
-      if (c.quietModes.includes(r.mode)) continue;
+      if (r.consumable) continue;
       let ep = m.rul.get(r.mode);
       if (!ep) {
         ep = new Episode(
-          { kind: 'pdm.rul.below_horizon', onset: c.onsetCount, clear: c.clearCount },
+          { kind: 'pdm.rul.below_horizon', onset: c.onsetCount, clear: c.clearCount, clearHoldMs: 0 },
           `${m.path}:${r.mode}`,
         );
         m.rul.set(r.mode, ep);
       }
       const horizonH = c.rulHorizon / 3_600_000;
       out.push(
-        ep.step(a.ts, r.hours < horizonH, r.hours > horizonH * 1.2, horizonH / Math.max(r.hours, 1e-3), (phase) => ({
+        // The same test as the story's: the 80 % lower bound inside the horizon (a chance of at least
+        // 10 % that the failure falls inside it), so this episode and an unexplained anomaly or low
+        // health index open together.
+        ep.step(a.ts, r.low <= horizonH, r.low > horizonH * 1.2, horizonH / Math.max(r.low, 1e-3), (phase) => ({
           message:
             phase === 'closed'
-              ? `${m.path}: ${r.mode} RUL back above ${horizonH.toFixed(0)} h`
-              : `${m.path}: ${r.mode} RUL ${r.hours.toFixed(1)} h (80 % interval ${r.low.toFixed(1)}–${r.high.toFixed(1)} h), below the ${horizonH.toFixed(0)} h horizon`,
+              ? `${m.path}: ${r.mode} RUL back above ${formatHours(horizonH)}`
+              : `${m.path}: ${r.mode} RUL ${formatHours(r.hours)} (80 % interval ${formatHours(r.low)}–${formatHours(r.high)}), inside the ${formatHours(horizonH)} horizon`,
           details: {
             ...evidence,
             mode: r.mode,
@@ -273,7 +368,16 @@ export class PdmMonitor implements PdmView {
         })),
       );
     }
-    for (const e of out) if (e) this.deps.events.emit(e);
+    // Episodes run on plant time; the hub's event stream is in source time, like every value.
+    for (const e of out) {
+      if (!e) continue;
+      const openedAt = e.details?.openedAt;
+      this.deps.events.emit({
+        ...e,
+        ts: this.source(m, e.ts),
+        details: { ...e.details, ...(typeof openedAt === 'number' ? { openedAt: this.source(m, openedAt) } : {}) },
+      });
+    }
   }
 
   private writeDerived(m: MachineRuntime, a: HealthAssessment): void {
@@ -306,7 +410,7 @@ export class PdmMonitor implements PdmView {
     for (const [leaf, v] of want) {
       this.pending.push(
         keys!.get(leaf)!,
-        a.ts,
+        m.lastTs,
         now,
         Number.isFinite(v) ? v : Number.NaN,
         Number.isFinite(v) ? 0 : 0x80000000,

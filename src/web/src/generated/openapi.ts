@@ -4425,7 +4425,7 @@ export interface operations {
                             /** @description status/machine_state at that time. */
                             state: number | null;
                             stateName: string | null;
-                            /** @description 0–100, for ranking a fleet: 100 − health index, +50 when a RUL is inside the horizon. */
+                            /** @description 0–100, for ranking a fleet: 100 − health index (at most 100 − healthThreshold when the story explains it as wear on schedule), +50 when the 80 % lower bound of a non-consumable RUL is inside the horizon. */
                             risk: number;
                             /** @description 0–100. */
                             healthIndex: number;
@@ -4434,6 +4434,24 @@ export interface operations {
                             /** @description An anomaly episode is open. */
                             anomalyOpen: boolean;
                             baselineReady: boolean;
+                            /** @description The current state's baseline. Learned anew after every renewal. */
+                            baseline: {
+                                /** @description `after-renewal`: learned after maintenance renewed the machine (its healthy state); `unknown-wear`: learned at whatever wear the machine had when the model started. */
+                                origin: "after-renewal" | "unknown-wear";
+                                /** @description Worst non-consumable wear (%) when learning began; null when the machine reports none. */
+                                wearAtStart: number | null;
+                                /** @description When learning began (plant time). */
+                                since: string;
+                            };
+                            /** @description One story per machine: how anomaly, health index and RUL fit together. */
+                            story: {
+                                /** @description The deviation (anomaly score, low health index) follows the wear on its trend and the RUL lower bound is beyond the horizon: wear on schedule, no alert. */
+                                explained: boolean;
+                                /** @description Why: anomaly, health index and RUL in one sentence (empty when all is well). */
+                                sentence: string;
+                            };
+                            /** @description Plant seconds per second of source time (the demo speed when its source stamps wall-clock time; else 1). */
+                            timeScale: number;
                             /** @description Signals contributing most to the anomaly score, largest first. */
                             contributors: {
                                 /** @description Tag path below the machine, e.g. `bearing/vibration_rms`. */
@@ -4458,6 +4476,8 @@ export interface operations {
                                 wear: number;
                                 /** @description Wear rate, %/h. */
                                 ratePerHour: number;
+                                /** @description A consumable (config `pdm.quietModes`: tool, valve): the RUL is when its planned replacement is due. */
+                                consumable: boolean;
                             }[];
                             /** @description Derived tag ids (history via /history/aggregate): healthIndex, anomalyScore, rul_<mode>. */
                             tags: {
@@ -4534,7 +4554,7 @@ export interface operations {
                             /** @description status/machine_state at that time. */
                             state: number | null;
                             stateName: string | null;
-                            /** @description 0–100, for ranking a fleet: 100 − health index, +50 when a RUL is inside the horizon. */
+                            /** @description 0–100, for ranking a fleet: 100 − health index (at most 100 − healthThreshold when the story explains it as wear on schedule), +50 when the 80 % lower bound of a non-consumable RUL is inside the horizon. */
                             risk: number;
                             /** @description 0–100. */
                             healthIndex: number;
@@ -4543,6 +4563,24 @@ export interface operations {
                             /** @description An anomaly episode is open. */
                             anomalyOpen: boolean;
                             baselineReady: boolean;
+                            /** @description The current state's baseline. Learned anew after every renewal. */
+                            baseline: {
+                                /** @description `after-renewal`: learned after maintenance renewed the machine (its healthy state); `unknown-wear`: learned at whatever wear the machine had when the model started. */
+                                origin: "after-renewal" | "unknown-wear";
+                                /** @description Worst non-consumable wear (%) when learning began; null when the machine reports none. */
+                                wearAtStart: number | null;
+                                /** @description When learning began (plant time). */
+                                since: string;
+                            };
+                            /** @description One story per machine: how anomaly, health index and RUL fit together. */
+                            story: {
+                                /** @description The deviation (anomaly score, low health index) follows the wear on its trend and the RUL lower bound is beyond the horizon: wear on schedule, no alert. */
+                                explained: boolean;
+                                /** @description Why: anomaly, health index and RUL in one sentence (empty when all is well). */
+                                sentence: string;
+                            };
+                            /** @description Plant seconds per second of source time (the demo speed when its source stamps wall-clock time; else 1). */
+                            timeScale: number;
                             /** @description Signals contributing most to the anomaly score, largest first. */
                             contributors: {
                                 /** @description Tag path below the machine, e.g. `bearing/vibration_rms`. */
@@ -4567,6 +4605,8 @@ export interface operations {
                                 wear: number;
                                 /** @description Wear rate, %/h. */
                                 ratePerHour: number;
+                                /** @description A consumable (config `pdm.quietModes`: tool, valve): the RUL is when its planned replacement is due. */
+                                consumable: boolean;
                             }[];
                             /** @description Derived tag ids (history via /history/aggregate): healthIndex, anomalyScore, rul_<mode>. */
                             tags: {

@@ -85,7 +85,8 @@ function Fleet() {
 
 function FleetRow({ m, rank, name }: { m: MachineHealth; rank: number; name: string }) {
   const sev = healthSeverity(m.healthIndex);
-  const rul = [...m.rul].sort((a, b) => a.hours - b.hours)[0];
+  // Failure modes first: a consumable's RUL is a planned replacement, not what makes a machine fail.
+  const rul = [...m.rul].sort((a, b) => Number(a.consumable) - Number(b.consumable) || a.hours - b.hours)[0];
   const top = m.contributors[0];
   return (
     <tr data-testid="fleet-row" data-machine={m.machine} data-risk={m.risk}>
@@ -94,9 +95,14 @@ function FleetRow({ m, rank, name }: { m: MachineHealth; rank: number; name: str
         <a href={href('health', m.machine)}>{name}</a>
       </td>
       <td className="num">{num(m.risk, 0)}</td>
-      <td>
+      <td title={m.story.sentence || undefined}>
         <HealthBar value={m.healthIndex} />
-        {sev !== 'normal' && <span className={sev === 'alarm' ? 'text-alarm' : 'text-warn'}> low</span>}
+        {sev !== 'normal' &&
+          (m.story.explained ? (
+            <span className="muted"> wear on schedule</span>
+          ) : (
+            <span className={sev === 'alarm' ? 'text-alarm' : 'text-warn'}> low</span>
+          ))}
       </td>
       <td className={`num ${m.anomalyOpen ? 'text-warn' : ''}`}>
         {m.anomalyScore === null ? <span className="muted">learning</span> : num(m.anomalyScore, 1)}
@@ -121,12 +127,23 @@ function HealthBar({ value }: { value: number }) {
   );
 }
 
+/** Hours as a planner reads them: minutes below an hour (never "0 h"), days beyond three (as src/analytics/pdm/online/format.ts). */
+function hours(h: number): string {
+  if (!Number.isFinite(h)) return '—';
+  if (h < 1) return `${Math.max(h > 0 ? 1 : 0, Math.round(h * 60))} min`;
+  if (h < 10) return `${h.toFixed(1)} h`;
+  if (h < 72) return `${Math.round(h)} h`;
+  return `${(h / 24).toFixed(1)} d`;
+}
+
 function RulText({ r }: { r: MachineHealth['rul'][number] }) {
   return (
-    <span data-testid="rul">
-      <strong>{r.mode}</strong>: {num(r.hours, 1)} h{' '}
+    <span data-testid="rul" data-consumable={r.consumable}>
+      <strong>{r.mode}</strong>
+      {r.consumable ? ' replacement due in ' : ': '}
+      {hours(r.hours)}{' '}
       <span className="muted">
-        ({num(r.low, 1)}–{num(r.high, 1)} h)
+        ({hours(r.low)}–{hours(r.high)})
       </span>
     </span>
   );
@@ -255,7 +272,7 @@ function MachineHealthView({ path, range }: { path: string; range: string }) {
             {h.rul.map((r) => (
               <div key={r.mode}>
                 <dt>
-                  RUL {r.mode} (wear {num(r.wear, 1)} %, {num(r.ratePerHour, 2)} %/h)
+                  {r.consumable ? 'Consumable' : 'RUL'} {r.mode} (wear {num(r.wear, 1)} %, {num(r.ratePerHour, 2)} %/h)
                 </dt>
                 <dd>
                   <RulText r={r} />
@@ -266,9 +283,23 @@ function MachineHealthView({ path, range }: { path: string; range: string }) {
               <dt>Evaluated</dt>
               <dd className="small">
                 {dateTime(Date.parse(h.ts), plant.tz)} · {h.stateName ?? 'state unknown'}
+                {h.timeScale !== 1 && ` · plant time ×${num(h.timeScale, 0)}`}
+              </dd>
+            </div>
+            <div>
+              <dt>Baseline</dt>
+              <dd className="small" data-testid="baseline-origin">
+                {h.baseline.origin === 'after-renewal'
+                  ? 'learned after the last renewal (healthy state)'
+                  : `learned at unknown wear${h.baseline.wearAtStart !== null ? ` (worst wear ${num(h.baseline.wearAtStart, 0)} % then)` : ''}; learned anew at the next renewal`}
               </dd>
             </div>
           </dl>
+          {h.story.sentence && (
+            <p className={h.story.explained ? 'muted small' : 'text-warn small'} data-testid="health-story">
+              {h.story.sentence}
+            </p>
+          )}
           {h.contributors.length > 0 && (
             <Contributors list={h.contributors} caption="Signals contributing most to the anomaly score now" />
           )}
