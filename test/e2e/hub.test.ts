@@ -35,7 +35,7 @@ describe('hub with the demo plant', { timeout: 120_000 }, () => {
         assets: DEMO_ASSETS,
         http: { port: 0 },
         historian: { flushInterval: 200 },
-        sources: [{ ...source, reconnect: { initialDelayMs: 300, maxDelayMs: 1500 } }],
+        sources: [{ ...source, reconnect: { initialDelay: 300, maxDelay: 1500 } }],
       },
       { env: {} },
     );

@@ -66,7 +66,7 @@ export function counterHubConfig(
             samplingIntervalMs: 0,
             queueSize: src.queueSize ?? 1000,
           },
-          reconnect: { initialDelayMs: 200, maxDelayMs: 1000 },
+          reconnect: { initialDelay: 200, maxDelay: 1000 },
           requestTimeoutMs: src.requestTimeoutMs ?? 4000,
         },
       ],

@@ -106,7 +106,7 @@ describe('fault 5: hub SIGKILLed mid-ingest and restarted', { timeout: 240_000 }
             assetPrefix: 'acme/zurich',
             browse: [{ root: '/Objects/Counters', levels: ['area', 'line', 'machine'], variableTypes: 'all' }],
             subscription: { publishingIntervalMs: PUBLISH, samplingIntervalMs: 0, queueSize: 1000 },
-            reconnect: { initialDelayMs: 200, maxDelayMs: 1000 },
+            reconnect: { initialDelay: 200, maxDelay: 1000 },
           },
         ],
       }),

@@ -116,7 +116,7 @@ describe('soak: 20k tags with repeated faults', { timeout: (soakMinutes() + 10) 
               assetPrefix: 'acme/zurich',
               browse: [{ root: '/Objects/DemoPlant', levels: ['area', 'line', 'machine'], variableTypes: 'all' }],
               subscription: { publishingIntervalMs: 1000, samplingIntervalMs: 1000, queueSize: 10 },
-              reconnect: { initialDelayMs: 500, maxDelayMs: 2000 },
+              reconnect: { initialDelay: 500, maxDelay: 2000 },
             },
           ],
         },

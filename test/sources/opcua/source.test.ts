@@ -22,7 +22,7 @@ function config(endpoint: string, extra: Record<string, unknown> = {}) {
     assetPrefix: 'acme/zurich',
     browse: [{ root: '/Objects/TestPlant', levels: ['area', 'line', 'machine'] }],
     subscription: { publishingIntervalMs: 100, samplingIntervalMs: 50 },
-    reconnect: { initialDelayMs: 200, maxDelayMs: 1000 },
+    reconnect: { initialDelay: 200, maxDelay: 1000 },
     ...extra,
   });
 }
@@ -53,7 +53,7 @@ describe('OPC UA source against a real server', () => {
 
   test('refuses an untrusted server certificate, puts it in rejected/, connects once trusted', async () => {
     const rec = new Recorder();
-    const source = createOpcuaSource(config(plant.endpoint, { reconnect: { initialDelayMs: 200, maxDelayMs: 500 } }), {
+    const source = createOpcuaSource(config(plant.endpoint, { reconnect: { initialDelay: 200, maxDelay: 500 } }), {
       pki,
       logger: log,
     });
