@@ -137,6 +137,11 @@ export class Supervisor {
     };
   }
 
+  /** A per-item error worth showing in health (`lastError`), from outside any one attempt. */
+  error(message: string): void {
+    this.h.lastError = message;
+  }
+
   /** Makes the first connection attempt and returns; later attempts run in the background. */
   async start(ctx: SupervisorContext = {}): Promise<void> {
     this.ctx = ctx;
