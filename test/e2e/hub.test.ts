@@ -67,9 +67,9 @@ describe('hub with the demo plant', { timeout: 120_000 }, () => {
       },
       30_000,
     );
-    assert.equal(s.securityMode, 'SignAndEncrypt');
-    assert.equal(s.securityPolicy, 'Basic256Sha256');
-    assert.match(s.serverCertificateThumbprint ?? '', /^[0-9a-f]{40}$/);
+    assert.equal(s.details.securityMode, 'SignAndEncrypt');
+    assert.equal(s.details.securityPolicy, 'Basic256Sha256');
+    assert.match(String(s.details.serverCertificateThumbprint ?? ''), /^[0-9a-f]{40}$/);
   });
 
   it('maps every demo tag by browse rule onto the ISA-95 tree with units and lineage', async () => {

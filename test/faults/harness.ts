@@ -98,7 +98,7 @@ export async function waitConnected(hub: Hub, tags: number, timeoutMs = 60_000):
     `the hub to connect with ${tags} tags`,
     () => {
       const s = hub.health().sources[0];
-      return s?.state === 'connected' && s.monitoredItems >= tags;
+      return s?.state === 'connected' && Number(s.details.monitoredItems) >= tags;
     },
     timeoutMs,
   );

@@ -19,7 +19,7 @@ const log = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Health {
-  sources: { name: string; state: string; tags: number; valuesReceived: number; monitoredItems: number }[];
+  sources: { name: string; state: string; tags: number; valuesReceived: number }[];
   historian: { accepted: number; persisted: number; backlog: number };
   sinks?: { name: string; state: string; queued: number; delivered: number; dropped: number }[];
 }

@@ -9,6 +9,16 @@ import { type Link, Supervisor } from '../../runtime/index.js';
 import { type ModbusSourceConfig, type RegisterConfig, WORDS } from './config.js';
 import { decodeRegisters } from './decode.js';
 
+/** The Modbus part of a source's health. */
+export type ModbusHealthDetails = {
+  unitId: number;
+  /** Read requests one pass over the register map takes (neighbouring addresses are read together). */
+  requestsPerPoll: number;
+  /** Read requests sent, and those that failed (timeout, exception, short answer). */
+  requests: number;
+  failedReads: number;
+};
+
 export interface ModbusSourceDeps {
   logger: Logger;
 }
@@ -283,17 +293,20 @@ class ModbusSource implements Source {
     await this.supervisor.stop();
   }
 
-  health(): SourceHealth {
+  health(): SourceHealth<ModbusHealthDetails> {
     return {
       name: this.name,
       kind: this.kind,
       endpoint: this.endpoint,
       ...this.supervisor.health(),
-      securityMode: 'None',
-      securityPolicy: 'None',
       tags: this.keys.length,
       rejectedTags: 0,
-      monitoredItems: this.blocks.length,
+      details: {
+        unitId: this.config.unitId,
+        requestsPerPoll: this.blocks.length,
+        requests: this.requests,
+        failedReads: this.failedReads,
+      },
     };
   }
 }

@@ -28,6 +28,17 @@ import {
   toNumber,
 } from './sparkplug.js';
 
+/** The MQTT part of a source's health. */
+export type MqttHealthDetails = {
+  format: 'json' | 'sparkplug';
+  /** Topic filters subscribed. */
+  subscriptions: number;
+  session: 'persistent' | 'clean';
+  tls: boolean;
+  authentication: 'ClientCertificate' | 'UserName' | 'Anonymous';
+  sharedGroup?: string;
+};
+
 export interface MqttSourceDeps {
   logger: Logger;
 }
@@ -617,7 +628,7 @@ class MqttSource implements Source {
     await this.supervisor.stop();
   }
 
-  health(): SourceHealth {
+  health(): SourceHealth<MqttHealthDetails> {
     const c = this.config;
     const tls = /^(mqtts|wss):/.test(c.broker.url);
     return {
@@ -625,11 +636,16 @@ class MqttSource implements Source {
       kind: this.kind,
       endpoint: redactUrl(c.broker.url),
       ...this.supervisor.health(),
-      securityMode: tls ? 'TLS' : 'None',
-      securityPolicy: c.broker.certFile ? 'ClientCertificate' : c.broker.username ? 'UserName' : 'Anonymous',
       tags: this.keys.size,
       rejectedTags: this.rejectedMessages,
-      monitoredItems: (c.topics ?? ['#']).length,
+      details: {
+        format: c.format,
+        subscriptions: (c.topics ?? ['#']).length,
+        session: c.session,
+        tls,
+        authentication: c.broker.certFile ? 'ClientCertificate' : c.broker.username ? 'UserName' : 'Anonymous',
+        ...(c.sharedGroup ? { sharedGroup: c.sharedGroup } : {}),
+      },
     };
   }
 }

@@ -29,6 +29,16 @@ import type { OpcuaSourceConfig, SubscriptionParams } from './config.js';
 import { type DiscoveredTag, discover, resolveConfiguredNodeId } from './discovery.js';
 import { makeNotificationHandler } from './values.js';
 
+/** The OPC UA part of a source's health. */
+export type OpcuaHealthDetails = {
+  securityMode: string;
+  securityPolicy: string;
+  /** Monitored items the server accepted. */
+  monitoredItems: number;
+  /** SHA-1 thumbprint of the server certificate, hex, when known. */
+  serverCertificateThumbprint?: string;
+};
+
 export interface OpcuaSourceDeps {
   pki: HubPki;
   logger: Logger;
@@ -123,20 +133,22 @@ class OpcuaSource implements Source, MachineCommandTarget {
     });
   }
 
-  health(): SourceHealth {
+  health(): SourceHealth<OpcuaHealthDetails> {
     return {
       name: this.name,
       kind: this.kind,
       endpoint: this.config.endpoint,
       ...this.supervisor.health(),
-      securityMode: this.config.securityMode,
-      securityPolicy: this.config.securityPolicy,
       tags: this.tagKeys.length,
       rejectedTags: this.rejected.size,
-      monitoredItems: this.h.monitoredItems,
-      ...(this.h.serverCertificateThumbprint
-        ? { serverCertificateThumbprint: this.h.serverCertificateThumbprint }
-        : {}),
+      details: {
+        securityMode: this.config.securityMode,
+        securityPolicy: this.config.securityPolicy,
+        monitoredItems: this.h.monitoredItems,
+        ...(this.h.serverCertificateThumbprint
+          ? { serverCertificateThumbprint: this.h.serverCertificateThumbprint }
+          : {}),
+      },
     };
   }
 

@@ -72,17 +72,21 @@ export interface Connection {
   kind: string;
   endpoint: string;
   state: string;
-  securityMode: string;
-  securityPolicy: string;
-  serverCertificateThumbprint?: string;
   tags: number;
   rejectedTags: number;
-  monitoredItems: number;
   valuesReceived: number;
   lastValueAt?: string;
+  /** Last value or keep-alive received. */
+  lastContactAt?: string;
   connectedSince?: string;
   reconnects: number;
   lastError?: string;
+  /**
+   * Per-kind details. opcua: securityMode, securityPolicy, monitoredItems, serverCertificateThumbprint;
+   * modbus: unitId, requestsPerPoll, requests, failedReads; mqtt: format, subscriptions, session, tls,
+   * authentication, sharedGroup.
+   */
+  details: Record<string, string | number | boolean>;
   certificate?: {
     thumbprint: string;
     trust: 'trusted' | 'rejected' | 'unknown';

@@ -62,7 +62,7 @@ describe('OPC UA source against a real server', () => {
       const ev = await rec.waitFor('untrusted event', () => rec.events.find((e) => e.kind === 'certificate.untrusted'));
       const h = source.health();
       assert.equal(h.state, 'failed');
-      const thumb = h.serverCertificateThumbprint as string;
+      const thumb = h.details.serverCertificateThumbprint as string;
       assert.match(thumb, /^[0-9a-f]{40}$/);
       assert.match(ev.message, new RegExp(`the server certificate \\(subject .*, thumbprint ${thumb}\\)`));
       assert.ok(ev.message.includes(`placed in ${pki.rejectedDir}`), ev.message);
@@ -90,8 +90,8 @@ describe('OPC UA source against a real server', () => {
     try {
       await rec.waitFor('connected', () => source.health().state === 'connected');
       const h = source.health();
-      assert.equal(h.securityMode, 'SignAndEncrypt');
-      assert.equal(h.securityPolicy, 'Basic256Sha256');
+      assert.equal(h.details.securityMode, 'SignAndEncrypt');
+      assert.equal(h.details.securityPolicy, 'Basic256Sha256');
       assert.equal(h.tags, 10);
 
       const temp = rec.defs.find((d) => d.id === `${P}/cnc1/bearing/temperature`);
