@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { duration } from '../config/types.js';
 import { SampleBatch } from '../model/sample.js';
 import { STATUS_BAD_NO_COMMUNICATION } from '../model/status.js';
-import type { ConnectionState, EventSink, Sink } from '../pipeline/types.js';
+import type { ConnectionState, EventSink, HubEvent, Sink } from '../pipeline/types.js';
 import { Backoff, type ReconnectConfig } from './backoff.js';
 
 /**
@@ -86,6 +86,13 @@ export interface SupervisorOptions {
   /** Longest connection attempt, ms. */
   connectTimeout: number;
   closeTimeout?: number;
+  /**
+   * `source` (default): events carry `source: name`. `sink`: an egress connection; events carry
+   * `details.sink: name` instead, since `HubEvent.source` names sources only.
+   */
+  role?: 'source' | 'sink';
+  /** Adds to the `connection.lost` / `connection.restored` messages and details (e.g. a sink's queued values). */
+  note?: { lost?: () => string; restored?: () => string; details?: () => Record<string, unknown> };
   log: Logger;
   random?: () => number;
 }
@@ -199,16 +206,10 @@ export class Supervisor {
     this.h.reconnects++;
     const gapMs = this.lostAt !== undefined ? now - this.lostAt : 0;
     this.lostAt = undefined;
-    const message = `connection to ${this.o.peer} restored after ${gapMs} ms`;
+    const note = this.o.note?.restored?.();
+    const message = `connection to ${this.o.peer} restored after ${gapMs} ms${note ? `; ${note}` : ''}`;
     this.o.log.info({ gapMs }, message);
-    this.ctx.events?.emit({
-      ts: now,
-      kind: 'connection.restored',
-      severity: 'info',
-      source: this.o.name,
-      message,
-      details: { gapMs },
-    });
+    this.emit({ ts: now, kind: 'connection.restored', severity: 'info', message, details: { gapMs } });
   }
 
   private failed(err: Error): void {
@@ -219,11 +220,10 @@ export class Supervisor {
     const delay = opts.slow ? this.o.reconnect.maxDelay : this.backoff.next();
     if (message !== this.lastFailure) {
       this.lastFailure = message;
-      this.ctx.events?.emit({
+      this.emit({
         ts: Date.now(),
         kind: opts.event ?? 'connection.failed',
         severity: 'error',
-        source: this.o.name,
         message,
         ...(opts.details ? { details: opts.details } : {}),
       });
@@ -296,22 +296,34 @@ export class Supervisor {
       for (const k of keys) batch.push(k, markAt, markAt, Number.NaN, STATUS_BAD_NO_COMMUNICATION);
       this.ctx.gaps.sink.write(batch);
     }
-    const message =
-      `connection to ${this.o.peer} lost (${reason}); ` +
-      (this.ctx.gaps
-        ? `${keys.length} tag(s) marked BadNoCommunication from ${new Date(markAt).toISOString()}, `
-        : '') +
-      'reconnecting';
+    const note = this.o.note?.lost?.();
+    const marked = this.ctx.gaps
+      ? `${keys.length} tag(s) marked BadNoCommunication from ${new Date(markAt).toISOString()}, `
+      : '';
+    const message = `connection to ${this.o.peer} lost (${reason}); ${marked}${note ? `${note}, ` : ''}reconnecting`;
     this.o.log.warn({ lastContactAt: lastContact, noticedAfterMs: now - lastContact }, message);
-    this.ctx.events?.emit({
+    this.emit({
       ts: now,
       kind: 'connection.lost',
       severity: 'warning',
-      source: this.o.name,
       message,
-      details: { reason, lastContactAt: lastContact, markedAt: markAt, tags: keys.length },
+      details: {
+        reason,
+        lastContactAt: lastContact,
+        ...(this.ctx.gaps ? { markedAt: markAt, tags: keys.length } : {}),
+      },
     });
     this.closing = this.close().then(() => this.retry(this.backoff.next()));
+  }
+
+  private emit(e: Omit<HubEvent, 'source'>): void {
+    const extra = this.o.note?.details?.() ?? {};
+    if (this.o.role === 'sink') {
+      this.ctx.events?.emit({ ...e, details: { sink: this.o.name, ...e.details, ...extra } });
+      return;
+    }
+    const details = e.details || Object.keys(extra).length > 0 ? { ...e.details, ...extra } : undefined;
+    this.ctx.events?.emit({ ...e, source: this.o.name, ...(details ? { details } : {}) });
   }
 
   private startLiveness(): void {

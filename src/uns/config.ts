@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { secret } from '../config/types.js';
 import { outboxSchema } from '../pipeline/outbox/config.js';
+import { reconnectSchema } from '../runtime/backoff.js';
+import { livenessSchema } from '../runtime/supervisor.js';
 
 /**
  * Config schema of the unified-namespace publisher (`uns:`), declared once as data. Absent = off:
@@ -144,14 +146,8 @@ export const unsSchema = z
     retain: z.boolean().default(true).describe('JSON format: retain the last value of each tag on the broker.'),
     broker: brokerSchema.default({ mode: 'embedded', host: '127.0.0.1', port: 1884, users: [], allowAnonymous: false }),
     sparkplug: sparkplugSchema.default({}),
-    reconnect: z
-      .object({
-        initialDelayMs: z.number().int().min(10).default(1000).describe('First retry delay after the broker is lost.'),
-        maxDelayMs: z.number().int().min(10).default(10_000).describe('Longest retry delay (exponential backoff).'),
-      })
-      .strict()
-      .default({ initialDelayMs: 1000, maxDelayMs: 10_000 })
-      .describe('Reconnection backoff to the broker.'),
+    reconnect: reconnectSchema,
+    liveness: livenessSchema,
     outbox: outboxSchema.default({ maxRows: 1_000_000, overflow: 'dropOldest', batchRows: 500 }),
   })
   .strict()
