@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { mqttConnectionSchema } from '../../protocols/mqtt/index.js';
 import { reconnectSchema } from '../../runtime/backoff.js';
 import { livenessSchema } from '../../runtime/supervisor.js';
-import { mqttConnectionSchema } from '../../uns/config.js';
 
 const name = z
   .string()

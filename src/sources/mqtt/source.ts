@@ -6,17 +6,17 @@ import { SampleBatch } from '../../model/sample.js';
 import { STATUS_BAD_NO_COMMUNICATION } from '../../model/status.js';
 import { type TagDataType, type TagDefinition, toSegment } from '../../model/tag.js';
 import type { Source, SourceContext, SourceHealth } from '../../pipeline/types.js';
-import { type Link, Supervisor } from '../../runtime/index.js';
 import {
   connectionTarget,
   decodeSparkplug,
   encodeSparkplug,
+  parseJsonValue,
   REBIRTH_METRIC,
   redactUrl,
   type UMetric,
-} from '../../uns/index.js';
+} from '../../protocols/mqtt/index.js';
+import { type Link, Supervisor } from '../../runtime/index.js';
 import type { MqttSourceConfig } from './config.js';
-import { parseJsonValue } from './json.js';
 import {
   type MetricInfo,
   metricSample,
