@@ -174,8 +174,8 @@ export const opcuaSourceSchema = z
       'Requested session timeout (CreateSession, OPC UA Part 4, 5.6.2): how long the server keeps the session and its subscriptions without a request from the hub, e.g. `60s`.',
     ).default(60_000),
     connectTimeout: duration(
-      'Longest time for one connection attempt: secure channel, session and, on the first connect, tag discovery and subscriptions. A server that hangs during it is given up and retried with backoff.',
-    ).default(120_000),
+      'Longest time for one connection attempt: secure channel, session and, on the first connect, tag discovery and subscriptions (minutes at 100k tags). Each service call inside is bounded by `requestTimeoutMs` as well; a server that hangs is given up and retried with backoff.',
+    ).default(300_000),
     browseBatchSize: z
       .number()
       .int()
