@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { secret } from '../config/types.js';
 import { outboxSchema } from '../pipeline/outbox/config.js';
-import { checkConnection, connectionFields, mqttConnectionSchema } from '../protocols/mqtt/connection.js';
-import { reconnectSchema } from '../runtime/backoff.js';
-import { livenessSchema } from '../runtime/supervisor.js';
+import { checkConnection, connectionFields, mqttConnectionSchema } from '../protocols/mqtt/index.js';
+import { livenessSchema, reconnectSchema } from '../runtime/index.js';
 
 export { mqttConnectionSchema };
 
@@ -115,5 +114,5 @@ export type UnsConfig = z.output<typeof unsSchema>;
 export type UnsConfigInput = z.input<typeof unsSchema>;
 export type BrokerConfig = z.output<typeof brokerSchema>;
 export type ExternalBrokerConfig = z.output<typeof externalBrokerSchema>;
-export type { MqttConnectionConfig } from '../protocols/mqtt/connection.js';
+export type { MqttConnectionConfig } from '../protocols/mqtt/index.js';
 export type EmbeddedBrokerConfig = z.output<typeof embeddedBrokerSchema>;

@@ -1,9 +1,9 @@
 import { GotthardError } from '../errors.js';
-import { type BrokerTarget, connectionTarget } from '../protocols/mqtt/connection.js';
+import { type BrokerTarget, connectionTarget } from '../protocols/mqtt/index.js';
 import type { EmbeddedBroker } from './broker.js';
 import type { BrokerConfig } from './config.js';
 
-export { type BrokerTarget, connectionTarget, redactUrl } from '../protocols/mqtt/connection.js';
+export { type BrokerTarget, connectionTarget, redactUrl } from '../protocols/mqtt/index.js';
 
 /**
  * MQTT client options for a broker config: the embedded broker (with the hub's internal account) or

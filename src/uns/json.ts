@@ -1,1 +1,1 @@
-export { encodeJsonPayload, type JsonRow, type UnsJsonPayload, unsTopic } from '../protocols/mqtt/json.js';
+export { encodeJsonPayload, type JsonRow, type UnsJsonPayload, unsTopic } from '../protocols/mqtt/index.js';

@@ -4,12 +4,12 @@ import {
   decodeSparkplug,
   encodeSparkplug,
   metricStatus,
-  NAMESPACE,
+  SPARKPLUG_NAMESPACE as NAMESPACE,
   REBIRTH_METRIC,
   toNumber,
   type UMetric,
   type UPayload,
-} from '../protocols/mqtt/sparkplug.js';
+} from '../protocols/mqtt/index.js';
 
 export {
   decodeSparkplug,

@@ -147,9 +147,10 @@ describe('Supervisor', () => {
       'marker at the last contact, not at the time the loss was reported',
     );
     const lost = events.find((e) => e.kind === 'connection.lost');
-    assert.equal(lost?.source, 'plc1');
-    assert.equal((lost?.details as { lastContactAt: number }).lastContactAt, lastContact);
-    assert.match(lost?.message ?? '', /lost \(socket closed\); 3 tag\(s\) marked BadNoCommunication/);
+    assert.ok(lost);
+    assert.equal(lost.source, 'plc1');
+    assert.equal((lost.details as { lastContactAt: number }).lastContactAt, lastContact);
+    assert.match(lost.message, /lost \(socket closed\); 3 tag\(s\) marked BadNoCommunication/);
     // a late callback of the torn-down attempt changes nothing
     first.received(100);
     first.lost('again');
@@ -225,10 +226,11 @@ describe('Supervisor', () => {
     await s.start({ events: eventSink });
     c.link?.lost('broker connection closed');
     const lost = events.find((e) => e.kind === 'connection.lost');
-    assert.equal(lost?.source, undefined);
-    assert.equal((lost?.details as { sink: string }).sink, 'uns');
-    assert.equal((lost?.details as { queued: number }).queued, 12);
-    assert.match(lost?.message ?? '', /values are kept in the outbox, reconnecting$/);
+    assert.ok(lost);
+    assert.equal(lost.source, undefined);
+    assert.equal((lost.details as { sink: string }).sink, 'uns');
+    assert.equal((lost.details as { queued: number }).queued, 12);
+    assert.match(lost.message, /values are kept in the outbox, reconnecting$/);
     await s.stop();
   });
 });

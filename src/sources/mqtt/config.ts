@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { mqttConnectionSchema } from '../../protocols/mqtt/index.js';
-import { reconnectSchema } from '../../runtime/backoff.js';
-import { livenessSchema } from '../../runtime/supervisor.js';
+import { livenessSchema, reconnectSchema } from '../../runtime/index.js';
 
 const name = z
   .string()

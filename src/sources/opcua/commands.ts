@@ -8,11 +8,11 @@ import {
   StatusCodes,
   Variant,
 } from 'node-opcua';
-import type { CommandOutcome } from '../../runtime/commands.js';
+import type { CommandOutcome } from '../../runtime/index.js';
 import { resolveConfiguredNodeId } from './discovery.js';
 
-export type { CommandOutcome, MachineCommandTarget } from '../../runtime/commands.js';
-export { isMachineCommandTarget } from '../../runtime/commands.js';
+export type { CommandOutcome, MachineCommandTarget } from '../../runtime/index.js';
+export { isMachineCommandTarget } from '../../runtime/index.js';
 
 const NOT_CONNECTED: CommandOutcome = {
   ok: false,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../../config/types.js';
-import { reconnectSchema } from '../../runtime/backoff.js';
-import { livenessSchema } from '../../runtime/supervisor.js';
+import { livenessSchema, reconnectSchema } from '../../runtime/index.js';
 
 /**
  * Config schema of one OPC UA source, declared once as data. Defaults live here and nowhere else;
