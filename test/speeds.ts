@@ -34,6 +34,7 @@ export const UNIT: readonly string[] = [
   'test/model/model.test.ts',
   'test/pipeline/outbox.test.ts',
   'test/pki/pki.test.ts',
+  'test/runtime/supervisor.test.ts',
   'test/security/audit.test.ts',
   'test/security/auth.test.ts',
   'test/security/matrix.test.ts',
@@ -75,6 +76,9 @@ export const INTEGRATION: readonly string[] = [
   'test/sim/scale.test.ts', // the demo plant's OPC UA server
   'test/sim/server.test.ts', // the demo plant's OPC UA server
   'test/sim/state.test.ts', // the demo plant's OPC UA server
+  'test/sources/conformance/modbus.test.ts', // a Modbus TCP server behind a TCP proxy
+  'test/sources/conformance/mqtt.test.ts', // Mosquitto behind a TCP proxy
+  'test/sources/conformance/opcua.test.ts', // an OPC UA server (child process) behind a TCP proxy
   'test/sources/modbus/source.test.ts', // a Modbus TCP server
   'test/sources/mqtt/source.test.ts', // Mosquitto, an embedded broker
   'test/sources/opcua/source.test.ts', // an OPC UA server

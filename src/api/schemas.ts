@@ -39,22 +39,31 @@ export const SampleOut = Type.Object({
   status: Type.String({ description: 'StatusCode name, e.g. Good, BadNoCommunication.' }),
 });
 
+/**
+ * The health of one source: a protocol-neutral core plus per-kind `details` (see SourceHealth in
+ * src/pipeline/types.ts). `details` keys by kind — opcua: securityMode, securityPolicy,
+ * monitoredItems, serverCertificateThumbprint; modbus: unitId, requestsPerPoll, requests,
+ * failedReads; mqtt: format, subscriptions, session, tls, authentication, sharedGroup.
+ */
 export const SourceHealth = Type.Object({
   name: Type.String(),
-  kind: Type.String(),
-  endpoint: Type.String(),
-  state: Type.String(),
-  securityMode: Type.String(),
-  securityPolicy: Type.String(),
-  serverCertificateThumbprint: Type.Optional(Type.String()),
+  kind: Type.String({ description: 'Source kind: opcua, modbus, mqtt.' }),
+  endpoint: Type.String({ description: 'The peer, without secrets.' }),
+  state: Type.String({ description: 'connecting, connected, reconnecting, disconnected, failed or stopped.' }),
   tags: Type.Integer(),
   rejectedTags: Type.Integer(),
-  monitoredItems: Type.Integer(),
   valuesReceived: Type.Number(),
   lastValueAt: Type.Optional(Type.String()),
+  lastContactAt: Type.Optional(
+    Type.String({ description: 'Last value or keep-alive received: what the liveness check looks at.' }),
+  ),
   connectedSince: Type.Optional(Type.String()),
   reconnects: Type.Integer(),
   lastError: Type.Optional(Type.String()),
+  details: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+    description:
+      'Per-kind details (security and monitored items for OPC UA, request counters for Modbus, subscriptions for MQTT).',
+  }),
 });
 
 /** The ISA-95 asset tree; recursive, so its node is one named schema (`AssetNode`) that refers to itself. */

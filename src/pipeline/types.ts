@@ -34,24 +34,34 @@ export interface EventSink {
 /** Connection state as a source reports it; the runtime and health endpoint read it. */
 export type ConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'disconnected' | 'failed' | 'stopped';
 
-export interface SourceHealth {
+/** A value of a per-kind health detail: plain JSON scalars (undefined = not known yet). */
+export type HealthDetail = string | number | boolean | undefined;
+
+/**
+ * The health of one source: a protocol-neutral core (the same for every kind, owned mostly by the
+ * runtime's supervisor) plus per-kind `details` (OPC UA security and monitored items, Modbus request
+ * counters, MQTT subscriptions). Nothing in the core is shaped by one protocol.
+ */
+export interface SourceHealth<
+  D extends Readonly<Record<string, HealthDetail>> = Readonly<Record<string, HealthDetail>>,
+> {
   name: string;
   kind: string;
+  /** The peer, without secrets (e.g. `opc.tcp://plc1:4840`, `modbus-tcp://10.0.0.5:502/1`, `mqtt://broker:1883`). */
   endpoint: string;
   state: ConnectionState;
-  securityMode: string;
-  securityPolicy: string;
-  /** SHA-1 thumbprint of the server certificate, hex, when known. */
-  serverCertificateThumbprint?: string;
   tags: number;
-  /** Tags the server or the config rejected, with their reasons. */
+  /** Tags (or messages) the peer or the config rejected, with their reasons in the events. */
   rejectedTags: number;
-  monitoredItems: number;
   valuesReceived: number;
+  /** Epoch ms of the last value received. */
   lastValueAt?: number;
+  /** Epoch ms of the last value or keep-alive received: what the liveness check looks at. */
+  lastContactAt?: number;
   connectedSince?: number;
   reconnects: number;
   lastError?: string;
+  details: D;
 }
 
 export interface SourceContext {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { GotthardConfig } from '../config/schema.js';
+import type { GotthardConfig } from '../config/index.js';
 import type { SinkHealth } from '../pipeline/outbox/index.js';
 import type { EventSink, Sink } from '../pipeline/types.js';
 import type { DataGovernance } from '../security/types.js';

@@ -7,7 +7,7 @@ import { createMqttSource, type MqttSourceConfig, mqttSourceSchema } from './mqt
 import { type OpcuaSourceConfig, opcuaSourceSchema } from './opcua/config.js';
 import { createOpcuaSource } from './opcua/index.js';
 
-export { type CommandOutcome, isMachineCommandTarget, type MachineCommandTarget } from './opcua/index.js';
+export { type CommandOutcome, isMachineCommandTarget, type MachineCommandTarget } from '../runtime/index.js';
 
 /** What every source factory gets besides its own config. */
 export interface SourceDeps {

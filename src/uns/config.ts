@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { secret } from '../config/types.js';
-import { outboxSchema } from '../pipeline/outbox/config.js';
+import { outboxSchema } from '../pipeline/outbox/index.js';
+import { checkConnection, connectionFields, mqttConnectionSchema } from '../protocols/mqtt/index.js';
+import { livenessSchema, reconnectSchema } from '../runtime/index.js';
+
+export { mqttConnectionSchema };
 
 /**
  * Config schema of the unified-namespace publisher (`uns:`), declared once as data. Absent = off:
@@ -38,53 +42,6 @@ export const embeddedBrokerSchema = z
       .describe('Accept clients without user name. Off by default: set `users` instead.'),
   })
   .strict();
-
-const connectionFields = {
-  url: z
-    .string()
-    .regex(
-      /^(mqtts?|wss?):\/\/[^\s/]+(\/.*)?$/,
-      'expected an MQTT URL such as mqtt://broker:1883 or mqtts://broker:8883',
-    )
-    .describe('Broker URL: `mqtt://host:1883`, `mqtts://host:8883` (TLS), `ws://` or `wss://`.'),
-  username: z.string().min(1).optional().describe('User name.'),
-  password: secret('Password. Secret: never logged.').optional(),
-  caFile: z.string().optional().describe('PEM file of the CA(s) that signed the broker certificate (mqtts).'),
-  certFile: z.string().optional().describe('Client certificate (PEM) for certificate authentication (mqtts).'),
-  keyFile: z.string().optional().describe('Private key (PEM) of `certFile`. Secret file.').meta({ 'x-secret': true }),
-  rejectUnauthorized: z
-    .boolean()
-    .default(true)
-    .describe('Refuse a broker certificate not signed by a trusted CA. Turn off only for a lab.'),
-};
-
-function checkConnection(
-  b: {
-    certFile?: string | undefined;
-    keyFile?: string | undefined;
-    username?: string | undefined;
-    password?: string | undefined;
-  },
-  ctx: z.RefinementCtx,
-): void {
-  if ((b.certFile === undefined) !== (b.keyFile === undefined)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: [b.certFile === undefined ? 'certFile' : 'keyFile'],
-      message: 'certFile and keyFile go together: give both for certificate authentication, or neither',
-    });
-  }
-  if ((b.password === undefined) !== (b.username === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['password'], message: 'username and password go together' });
-  }
-}
-
-/** A client connection to a broker (used by the UNS publisher and the MQTT source). */
-export const mqttConnectionSchema = z
-  .object(connectionFields)
-  .strict()
-  .superRefine(checkConnection)
-  .describe('An MQTT broker connection: URL, TLS files, user name and password.');
 
 export const externalBrokerSchema = z
   .object({
@@ -144,14 +101,8 @@ export const unsSchema = z
     retain: z.boolean().default(true).describe('JSON format: retain the last value of each tag on the broker.'),
     broker: brokerSchema.default({ mode: 'embedded', host: '127.0.0.1', port: 1884, users: [], allowAnonymous: false }),
     sparkplug: sparkplugSchema.default({}),
-    reconnect: z
-      .object({
-        initialDelayMs: z.number().int().min(10).default(1000).describe('First retry delay after the broker is lost.'),
-        maxDelayMs: z.number().int().min(10).default(10_000).describe('Longest retry delay (exponential backoff).'),
-      })
-      .strict()
-      .default({ initialDelayMs: 1000, maxDelayMs: 10_000 })
-      .describe('Reconnection backoff to the broker.'),
+    reconnect: reconnectSchema,
+    liveness: livenessSchema,
     outbox: outboxSchema.default({ maxRows: 1_000_000, overflow: 'dropOldest', batchRows: 500 }),
   })
   .strict()
@@ -163,5 +114,5 @@ export type UnsConfig = z.output<typeof unsSchema>;
 export type UnsConfigInput = z.input<typeof unsSchema>;
 export type BrokerConfig = z.output<typeof brokerSchema>;
 export type ExternalBrokerConfig = z.output<typeof externalBrokerSchema>;
-export type MqttConnectionConfig = z.output<typeof mqttConnectionSchema>;
+export type { MqttConnectionConfig } from '../protocols/mqtt/index.js';
 export type EmbeddedBrokerConfig = z.output<typeof embeddedBrokerSchema>;

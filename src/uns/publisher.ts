@@ -11,6 +11,7 @@ import {
   type SinkHealth,
 } from '../pipeline/outbox/index.js';
 import type { EventSink, Sink } from '../pipeline/types.js';
+import { type Link, Supervisor } from '../runtime/index.js';
 import type { DataGovernance } from '../security/types.js';
 import type { UnsConfig } from './config.js';
 import { type BrokerTarget, redactUrl } from './connection.js';
@@ -45,15 +46,16 @@ export interface UnsPublisherOptions {
 
 type TagMeta = Pick<TagRecord, 'id' | 'assetPath' | 'dataType' | 'unit'>;
 
-const MAX_DELAY_CAP_MS = 60_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * The UNS publisher, a `Sink`: every value goes to MQTT under its ISA-95 path, as JSON or as
  * Sparkplug B. `write` only queues the batch in memory; every `persistIntervalMs` the values go to
  * the disk-backed outbox (store-and-forward), and a `Forwarder` drains the outbox into the broker in
  * order, removing values only once the broker acknowledged them. The publisher owns the broker
- * connection: one fresh MQTT session per connect (so each Sparkplug session has its own bdSeq and
- * death certificate), exponential backoff between attempts, never a sleep.
+ * connection through the runtime's `Supervisor` (this class is its connector): one fresh MQTT
+ * session per connect (so each Sparkplug session has its own bdSeq and death certificate), jittered
+ * exponential backoff between attempts and the liveness check owned by the supervisor, never a sleep.
  */
 export class UnsPublisher implements Sink {
   readonly name = 'uns';
@@ -64,13 +66,9 @@ export class UnsPublisher implements Sink {
   private pending: SampleBatch[] = [];
   private persisting: Promise<void> = Promise.resolve();
   private persistTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private client: MqttClient | undefined;
-  private state: SinkHealth['state'] = 'disconnected';
-  private attempt = 0;
+  private readonly supervisor: Supervisor;
   private stopped = false;
-  private lostAt: number | undefined;
-  private lastError: string | undefined;
   private byKey = new Map<number, TagMeta>();
   private byId = new Map<string, TagMeta>();
   /** Keys of tags governance keeps inside the hub. */
@@ -84,6 +82,21 @@ export class UnsPublisher implements Sink {
     this.cfg = opts.config;
     this.log = opts.logger;
     this.spb = this.cfg.format === 'sparkplug' ? new SparkplugEdgeNode(opts.groupId, opts.nodeId) : undefined;
+    this.supervisor = new Supervisor({
+      name: this.name,
+      peer: `UNS broker ${redactUrl(opts.target.url)}`,
+      role: 'sink',
+      connector: { connect: (link) => this.open(link), close: () => this.disconnect() },
+      reconnect: this.cfg.reconnect,
+      liveness: this.cfg.liveness,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      note: {
+        lost: () => 'values are kept in the outbox until it returns',
+        restored: () => `replaying ${this.outbox?.queued ?? 0} queued values`,
+        details: () => ({ queued: this.outbox?.queued }),
+      },
+      log: this.log,
+    });
   }
 
   /** Opens the outbox (replaying what an earlier run left) and connects in the background. */
@@ -108,7 +121,8 @@ export class UnsPublisher implements Sink {
       if (this.pending.length > 0) void this.persist();
     }, this.opts.persistIntervalMs ?? 100);
     this.persistTimer.unref();
-    this.connect();
+    // connects in the background: start must not wait for a broker that is down
+    void this.supervisor.start({ ...(this.opts.events ? { events: this.opts.events } : {}) });
   }
 
   write(batch: SampleBatch): void {
@@ -145,11 +159,11 @@ export class UnsPublisher implements Sink {
       name: this.name,
       kind: this.cfg.format === 'sparkplug' ? 'mqtt-sparkplug' : 'mqtt-json',
       target: redactUrl(this.opts.target.url),
-      state: this.stopped ? 'stopped' : this.state,
+      state: this.stopped ? 'stopped' : this.supervisor.connected ? 'connected' : 'disconnected',
       ...stats,
       queued: stats.queued + accepted,
       lastDeliveredAt: this.forwarder?.lastDeliveredAt,
-      lastError: this.lastError ?? this.forwarder?.lastError,
+      lastError: this.supervisor.health().lastError ?? this.forwarder?.lastError,
     };
   }
 
@@ -158,25 +172,31 @@ export class UnsPublisher implements Sink {
     await this.persist();
     this.stopped = true;
     if (this.persistTimer) clearInterval(this.persistTimer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.forwarder?.stop();
     const client = this.client;
-    this.client = undefined;
-    if (client) {
+    if (client && this.spb && client.connected) {
+      // An intentional disconnect sends the death certificate itself (the will is only for a lost connection).
       const timeout = new Promise<void>((r) => setTimeout(r, 1500).unref());
-      if (this.spb && client.connected) {
-        // An intentional disconnect sends the death certificate itself (the will is only for a lost connection).
-        await Promise.race([
-          client.publishAsync(this.spb.topic('NDEATH'), this.spb.ndeathPayload(), { qos: 1 }),
-          timeout,
-        ]).catch(() => undefined);
-      }
-      await Promise.race([client.endAsync(), timeout]).catch(() => undefined);
-      client.end(true);
+      await Promise.race([
+        client.publishAsync(this.spb.topic('NDEATH'), this.spb.ndeathPayload(), { qos: 1 }),
+        timeout,
+      ]).catch(() => undefined);
     }
+    await this.supervisor.stop();
     await this.spbLock.catch(() => undefined);
     this.outbox?.close();
-    this.state = 'stopped';
+  }
+
+  /** The connector's `close`: detaches the forwarder and ends the client. */
+  private async disconnect(): Promise<void> {
+    this.forwarder?.detach();
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    await Promise.race([client.endAsync(), new Promise<void>((r) => setTimeout(r, 1500).unref())]).catch(
+      () => undefined,
+    );
+    client.end(true);
   }
 
   private persist(): Promise<void> {
@@ -246,36 +266,29 @@ export class UnsPublisher implements Sink {
     );
   }
 
-  private connect(): void {
-    if (this.stopped) return;
+  /** The connector's `connect`: one MQTT session; resolves once births are out and the forwarder is attached. */
+  private open(link: Link): Promise<void> {
     const { url, options } = this.opts.target;
     const clientOptions: IClientOptions = {
       ...options,
       clientId: `gotthard-${this.opts.nodeId}`,
       clean: true,
+      // the supervisor reconnects; mqtt.js must not run a second loop of its own
       reconnectPeriod: 0,
-      connectTimeout: 10_000,
-      keepalive: 30,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      keepalive: this.cfg.liveness > 0 ? Math.max(1, Math.floor(this.cfg.liveness / 2000)) : 30,
       protocolVersion: 4,
     };
     if (this.spb) clientOptions.will = this.spb.newSession().will;
-    this.state = 'disconnected';
     const client = mqtt.connect(url, clientOptions);
     this.client = client;
-    let closed = false;
     let onClosed: (err: Error) => void = () => undefined;
     const closedP = new Promise<never>((_, reject) => {
       onClosed = reject;
     });
     closedP.catch(() => undefined);
-
-    client.on('connect', () => {
-      void this.onConnect(client, closedP).catch((err: unknown) => {
-        this.lastError = err instanceof Error ? err.message : String(err);
-        this.log.warn({ err: this.lastError }, 'UNS session setup failed; reconnecting');
-        client.end(true);
-      });
-    });
+    // every packet from the broker (PUBACK, PINGRESP, NCMD) is a sign of life
+    client.on('packetreceive', () => link.contact());
     client.on('message', (topic, payload) => {
       if (this.spb && topic === this.spb.topic('NCMD') && SparkplugEdgeNode.isRebirth(payload)) {
         this.log.info('Sparkplug rebirth requested (NCMD Node Control/Rebirth)');
@@ -284,34 +297,28 @@ export class UnsPublisher implements Sink {
         );
       }
     });
-    client.on('error', (err) => {
-      this.lastError = err.message;
-      this.log.debug({ err: err.message }, 'UNS broker connection error');
-    });
-    client.on('close', () => {
-      if (closed) return;
-      closed = true;
-      onClosed(new Error('broker connection closed'));
-      this.forwarder?.detach();
-      client.end(true);
-      if (this.client === client) this.client = undefined;
-      if (this.stopped) return;
-      if (this.state === 'connected') {
-        this.lostAt = Date.now();
-        this.opts.events?.emit({
-          ts: this.lostAt,
-          kind: 'connection.lost',
-          severity: 'warning',
-          message: `UNS broker ${redactUrl(url)} lost; values are kept in the outbox until it returns`,
-          details: { sink: this.name, queued: this.outbox?.queued },
-        });
-      }
-      this.state = 'disconnected';
-      const base = this.cfg.reconnect.initialDelayMs * 2 ** Math.min(this.attempt, 10);
-      const delay = Math.min(base, this.cfg.reconnect.maxDelayMs, MAX_DELAY_CAP_MS);
-      this.attempt++;
-      this.reconnectTimer = setTimeout(() => this.connect(), delay);
-      this.reconnectTimer.unref();
+    return new Promise<void>((resolve, reject) => {
+      let opened = false;
+      client.once('connect', () => {
+        this.onConnect(client, closedP).then(
+          () => {
+            opened = true;
+            resolve();
+          },
+          (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))),
+        );
+      });
+      client.on('error', (err) => {
+        this.log.debug({ err: err.message }, 'UNS broker connection error');
+        if (!opened) reject(err);
+        else link.error(err.message);
+      });
+      client.on('close', () => {
+        onClosed(new Error('broker connection closed'));
+        this.forwarder?.detach();
+        if (!opened) reject(new Error('broker connection closed'));
+        else link.lost('broker connection closed');
+      });
     });
   }
 
@@ -325,19 +332,6 @@ export class UnsPublisher implements Sink {
     }
     // Rows queued before this session are replayed backlog: Sparkplug flags them `is_historical`.
     const backlogMark = outbox.lastSeq();
-    this.state = 'connected';
-    this.attempt = 0;
-    this.lastError = undefined;
-    if (this.lostAt !== undefined) {
-      this.opts.events?.emit({
-        ts: Date.now(),
-        kind: 'connection.restored',
-        severity: 'info',
-        message: `UNS broker ${redactUrl(this.opts.target.url)} back after ${Math.round((Date.now() - this.lostAt) / 1000)} s; replaying ${outbox.queued} queued values`,
-        details: { sink: this.name, queued: outbox.queued },
-      });
-      this.lostAt = undefined;
-    }
     this.log.info({ url: redactUrl(this.opts.target.url), queued: outbox.queued }, 'UNS broker connected');
     const delivery: Delivery = this.spb
       ? { deliver: (rows) => this.withSpbLock(() => this.deliverSparkplug(client, rows, closedP, backlogMark)) }

@@ -1,7 +1,26 @@
-import sparkplugPayload from 'sparkplug-payload';
-import type { UMetric, UPayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
 import type { TagDataType, TagRecord } from '../model/tag.js';
 import type { OutboxRow } from '../pipeline/outbox/index.js';
+import {
+  decodeSparkplug,
+  encodeSparkplug,
+  metricStatus,
+  SPARKPLUG_NAMESPACE as NAMESPACE,
+  REBIRTH_METRIC,
+  toNumber,
+  type UMetric,
+  type UPayload,
+} from '../protocols/mqtt/index.js';
+
+export {
+  decodeSparkplug,
+  encodeSparkplug,
+  metricStatus,
+  NAMESPACE,
+  REBIRTH_METRIC,
+  toNumber,
+  type UMetric,
+  type UPayload,
+};
 
 /**
  * Sparkplug B (spBv1.0) encoding for the UNS publisher, with the Eclipse Tahu protobuf schema from
@@ -12,25 +31,6 @@ import type { OutboxRow } from '../pipeline/outbox/index.js';
  * Non-Good values carry the OPC UA StatusCode in the property `statusCode` (Sparkplug B has no
  * quality field of its own).
  */
-const codec = sparkplugPayload.get('spBv1.0');
-if (!codec) throw new Error('sparkplug-payload has no spBv1.0 codec');
-export const encodeSparkplug: (p: UPayload) => Uint8Array = codec.encodePayload;
-export const decodeSparkplug: (b: Uint8Array) => UPayload = codec.decodePayload;
-export type { UMetric, UPayload };
-
-export const NAMESPACE = 'spBv1.0';
-export const REBIRTH_METRIC = 'Node Control/Rebirth';
-
-/** Long (from protobufjs) or number → number. */
-export function toNumber(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (v && typeof v === 'object' && 'toNumber' in v && typeof (v as { toNumber: unknown }).toNumber === 'function') {
-    return (v as { toNumber(): number }).toNumber();
-  }
-  return Number(v);
-}
-
 const SPARKPLUG_TYPE: Record<TagDataType, UMetric['type']> = {
   Double: 'Double',
   Float: 'Float',
@@ -201,10 +201,4 @@ export class SparkplugEdgeNode {
       return false;
     }
   }
-}
-
-/** Decodes the OPC UA StatusCode a metric carries (property `statusCode`), Good when absent. */
-export function metricStatus(m: UMetric): number {
-  const p = m.properties?.statusCode;
-  return p ? toNumber(p.value) >>> 0 : 0;
 }

@@ -35,7 +35,7 @@ describe('hub with the demo plant', { timeout: 120_000 }, () => {
         assets: DEMO_ASSETS,
         http: { port: 0 },
         historian: { flushInterval: 200 },
-        sources: [{ ...source, reconnect: { initialDelayMs: 300, maxDelayMs: 1500 } }],
+        sources: [{ ...source, reconnect: { initialDelay: 300, maxDelay: 1500 } }],
       },
       { env: {} },
     );
@@ -67,9 +67,9 @@ describe('hub with the demo plant', { timeout: 120_000 }, () => {
       },
       30_000,
     );
-    assert.equal(s.securityMode, 'SignAndEncrypt');
-    assert.equal(s.securityPolicy, 'Basic256Sha256');
-    assert.match(s.serverCertificateThumbprint ?? '', /^[0-9a-f]{40}$/);
+    assert.equal(s.details.securityMode, 'SignAndEncrypt');
+    assert.equal(s.details.securityPolicy, 'Basic256Sha256');
+    assert.match(String(s.details.serverCertificateThumbprint ?? ''), /^[0-9a-f]{40}$/);
   });
 
   it('maps every demo tag by browse rule onto the ISA-95 tree with units and lineage', async () => {

@@ -89,7 +89,7 @@ describe('fault 3: MQTT broker stopped for 60 s while publishing', { timeout: OU
         uns: {
           nodeId: 'fault3',
           broker: { mode: 'external', url: b.url },
-          reconnect: { initialDelayMs: 500, maxDelayMs: 5000 },
+          reconnect: { initialDelay: 500, maxDelay: 5000 },
           outbox: { batchRows: BATCH_ROWS },
         },
       },

@@ -69,7 +69,7 @@ export function counterHubConfig(
             samplingIntervalMs: 0,
             queueSize: src.queueSize ?? 1000,
           },
-          reconnect: { initialDelayMs: 200, maxDelayMs: 1000 },
+          reconnect: { initialDelay: 200, maxDelay: 1000 },
           requestTimeoutMs: src.requestTimeoutMs ?? 4000,
         },
       ],
@@ -101,7 +101,7 @@ export async function waitConnected(hub: Hub, tags: number, timeoutMs = 60_000):
     `the hub to connect with ${tags} tags`,
     () => {
       const s = hub.health().sources[0];
-      return s?.state === 'connected' && s.monitoredItems >= tags;
+      return s?.state === 'connected' && Number(s.details.monitoredItems) >= tags;
     },
     timeoutMs,
   );

@@ -20,7 +20,7 @@ const FLUSH = 500;
 const PUBLISH = 200;
 
 interface Health {
-  sources: { state: string; monitoredItems: number }[];
+  sources: { state: string; details: { monitoredItems?: number } }[];
   historian: { persisted: number; backlog: number };
 }
 
@@ -47,7 +47,7 @@ async function startHubProcess(configFile: string, port: number, headers: Record
     async () => {
       if (child.exitCode !== null) throw new Error(`hub exited (${child.exitCode}): ${stderr}`);
       const h = await health();
-      return h?.sources[0]?.state === 'connected' && (h.sources[0]?.monitoredItems ?? 0) >= TAGS;
+      return h?.sources[0]?.state === 'connected' && (h.sources[0]?.details.monitoredItems ?? 0) >= TAGS;
     },
     90_000,
   );
@@ -106,7 +106,7 @@ describe('fault 5: hub SIGKILLed mid-ingest and restarted', { timeout: 240_000 }
             assetPrefix: 'acme/zurich',
             browse: [{ root: '/Objects/Counters', levels: ['area', 'line', 'machine'], variableTypes: 'all' }],
             subscription: { publishingIntervalMs: PUBLISH, samplingIntervalMs: 0, queueSize: 1000 },
-            reconnect: { initialDelayMs: 200, maxDelayMs: 1000 },
+            reconnect: { initialDelay: 200, maxDelay: 1000 },
           },
         ],
       }),

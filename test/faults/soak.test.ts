@@ -116,7 +116,7 @@ describe('soak: 20k tags with repeated faults', { timeout: (soakMinutes() + 10) 
               assetPrefix: 'acme/zurich',
               browse: [{ root: '/Objects/DemoPlant', levels: ['area', 'line', 'machine'], variableTypes: 'all' }],
               subscription: { publishingIntervalMs: 1000, samplingIntervalMs: 1000, queueSize: 10 },
-              reconnect: { initialDelayMs: 500, maxDelayMs: 2000 },
+              reconnect: { initialDelay: 500, maxDelay: 2000 },
             },
           ],
         },
@@ -128,7 +128,8 @@ describe('soak: 20k tags with repeated faults', { timeout: (soakMinutes() + 10) 
       'the hub to connect with every tag',
       () => {
         const s = h.health().sources[0];
-        return s?.state === 'connected' && s.monitoredItems >= MIN_TAGS ? s.monitoredItems : 0;
+        const items = Number(s?.details.monitoredItems ?? 0);
+        return s?.state === 'connected' && items >= MIN_TAGS ? items : 0;
       },
       300_000,
       500,
@@ -158,7 +159,9 @@ describe('soak: 20k tags with repeated faults', { timeout: (soakMinutes() + 10) 
         () => {
           const s = h.health().sources[0];
           return (
-            s?.state === 'connected' && s.monitoredItems >= tags && h.health().ingest.totalValues > before + tags / 10
+            s?.state === 'connected' &&
+            Number(s.details.monitoredItems) >= tags &&
+            h.health().ingest.totalValues > before + tags / 10
           );
         },
         300_000,

@@ -19,7 +19,7 @@ const log = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Health {
-  sources: { name: string; state: string; tags: number; valuesReceived: number; monitoredItems: number }[];
+  sources: { name: string; state: string; tags: number; valuesReceived: number }[];
   historian: { accepted: number; persisted: number; backlog: number };
   sinks?: { name: string; state: string; queued: number; delivered: number; dropped: number }[];
 }
@@ -105,7 +105,7 @@ describe('scale-out topology: 3 edge hubs → Mosquitto → 2 central hubs → P
         sharedGroup: 'historians',
         session: 'persistent',
         clientId: `central-${i}-${run}`,
-        reconnect: { periodMs: 500 },
+        reconnect: { initialDelay: 500, maxDelay: 500 },
       },
     ],
   });
@@ -177,14 +177,14 @@ describe('scale-out topology: 3 edge hubs → Mosquitto → 2 central hubs → P
               assetPrefix: `acme/site${i}`,
               browse: [{ root: '/Objects/DemoPlant', levels: ['area', 'line', 'machine'], variableTypes: 'all' }],
               subscription: { publishingIntervalMs: 500, samplingIntervalMs: 500, queueSize: 10 },
-              reconnect: { initialDelayMs: 200, maxDelayMs: 1000 },
+              reconnect: { initialDelay: 200, maxDelay: 1000 },
             },
           ],
           uns: {
             nodeId: `edge-${i}-${run}`,
             broker: { mode: 'external', url: broker.url },
             qos: 1,
-            reconnect: { initialDelayMs: 200, maxDelayMs: 1000 },
+            reconnect: { initialDelay: 200, maxDelay: 1000 },
           },
         }),
       );

@@ -104,7 +104,7 @@ test('a broker outage loses nothing: values queue on disk and arrive in order pe
   const config = unsSchema.parse({
     broker: { mode: 'external', url: broker.url },
     // The first retry comes 2 s after the loss: time for the test's subscriber to be back first.
-    reconnect: { initialDelayMs: 2000, maxDelayMs: 2000 },
+    reconnect: { initialDelay: 2000, maxDelay: 2000, jitter: 0 },
     outbox: { batchRows: 50 },
   });
   const pub = new UnsPublisher({

@@ -4,6 +4,7 @@ import { visibleTo } from '../../security/auth/index.js';
 import { iso } from '../format.js';
 import { SourceHealth } from '../schemas.js';
 import type { HubView } from '../types.js';
+import { sourceHealthOut } from './health.js';
 
 const EVENTS_PER_CONNECTION = 50;
 
@@ -57,16 +58,15 @@ export const connectionRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = asy
       const connections = await Promise.all(
         sources.map(async (s) => {
           const events = await hub.historian.events({ source: s.name, limit: EVENTS_PER_CONNECTION });
-          const thumb = s.serverCertificateThumbprint;
+          const t = s.details.serverCertificateThumbprint;
+          const thumb = typeof t === 'string' ? t : undefined;
           // A certificate can be in both folders during a re-trust; trusted wins.
           const cert = thumb
             ? (certs.find((c) => c.thumbprint === thumb && c.status === 'trusted') ??
               certs.find((c) => c.thumbprint === thumb))
             : undefined;
           return {
-            ...s,
-            lastValueAt: s.lastValueAt === undefined ? undefined : iso(s.lastValueAt),
-            connectedSince: s.connectedSince === undefined ? undefined : iso(s.connectedSince),
+            ...sourceHealthOut(s),
             certificate: thumb
               ? {
                   thumbprint: thumb,

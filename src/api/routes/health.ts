@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { SourceHealth as SourceHealthIn } from '../../pipeline/types.js';
 import type { EventLoopMonitor } from '../eventLoop.js';
 import { iso } from '../format.js';
 import { SourceHealth } from '../schemas.js';
@@ -68,6 +69,19 @@ const HealthReply = Type.Object({
   ),
 });
 
+/** A source's health on the wire: times as ISO 8601, details without unknown (undefined) entries. */
+export function sourceHealthOut(s: SourceHealthIn) {
+  const details: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(s.details)) if (v !== undefined) details[k] = v;
+  return {
+    ...s,
+    lastValueAt: s.lastValueAt === undefined ? undefined : iso(s.lastValueAt),
+    lastContactAt: s.lastContactAt === undefined ? undefined : iso(s.lastContactAt),
+    connectedSince: s.connectedSince === undefined ? undefined : iso(s.connectedSince),
+    details,
+  };
+}
+
 export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView; eventLoop?: EventLoopMonitor }> = async (
   app,
   { hub, eventLoop },
@@ -89,11 +103,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView; eventLoop?:
         version: h.version,
         startedAt: iso(h.startedAt),
         uptimeS: Math.round((Date.now() - h.startedAt) / 1000),
-        sources: h.sources.map((s) => ({
-          ...s,
-          lastValueAt: s.lastValueAt === undefined ? undefined : iso(s.lastValueAt),
-          connectedSince: s.connectedSince === undefined ? undefined : iso(s.connectedSince),
-        })),
+        sources: h.sources.map(sourceHealthOut),
         historian: {
           ...h.historian,
           lastFlushAt: h.historian.lastFlushAt === undefined ? undefined : iso(h.historian.lastFlushAt),

@@ -10,7 +10,7 @@ import type { GotthardConfig } from '../../config/index.js';
 import { loadConfigFile, validateConfig } from '../../config/index.js';
 import { GotthardError } from '../../errors.js';
 import type { Historian } from '../../historian/index.js';
-import { createHistorian } from '../../historian/registry.js';
+import { createHistorian } from '../../historian/index.js';
 import type { TagRecord } from '../../model/tag.js';
 import { cliLogger } from '../log.js';
 

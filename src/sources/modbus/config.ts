@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duration } from '../../config/types.js';
+import { livenessSchema, reconnectSchema } from '../../runtime/index.js';
 
 const segmentPath = z
   .string()
@@ -110,18 +111,21 @@ export const modbusSourceSchema = z
       .max(125)
       .default(120)
       .describe('Registers per request when neighbouring addresses are read together (Modbus allows 125).'),
-    reconnect: z
-      .object({
-        initialDelayMs: z.number().int().min(10).default(1000).describe('First retry delay after a lost connection.'),
-        maxDelayMs: z.number().int().min(10).default(10_000).describe('Longest retry delay (exponential backoff).'),
-      })
-      .strict()
-      .default({ initialDelayMs: 1000, maxDelayMs: 10_000 }),
+    reconnect: reconnectSchema,
+    liveness: livenessSchema,
     retentionClass: z.string().min(1).optional().describe('Retention class of these tags.'),
     registers: z.array(registerSchema).min(1).describe('The register map.'),
   })
   .strict()
   .superRefine((c, ctx) => {
+    // Every answered request is a contact; a healthy link can go pollInterval + timeout without one.
+    if (c.liveness > 0 && c.liveness < c.pollInterval + c.timeout) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['liveness'],
+        message: `liveness (${c.liveness} ms) is shorter than pollInterval + timeout (${c.pollInterval + c.timeout} ms): one slow poll would count as a lost connection; raise liveness to at least ${c.pollInterval + c.timeout} ms, or 0 to turn the check off`,
+      });
+    }
     const seen = new Map<string, number>();
     c.registers.forEach((r, i) => {
       const j = seen.get(r.tag);

@@ -2,11 +2,22 @@ import { Socket } from 'node:net';
 import Modbus from 'jsmodbus';
 import type { Logger } from 'pino';
 import { SampleBatch } from '../../model/sample.js';
-import { STATUS_BAD_NO_COMMUNICATION, statusName } from '../../model/status.js';
+import { statusName } from '../../model/status.js';
 import type { TagDefinition } from '../../model/tag.js';
-import type { ConnectionState, Source, SourceContext, SourceHealth } from '../../pipeline/types.js';
+import type { Source, SourceContext, SourceHealth } from '../../pipeline/types.js';
+import { type Link, Supervisor } from '../../runtime/index.js';
 import { type ModbusSourceConfig, type RegisterConfig, WORDS } from './config.js';
 import { decodeRegisters } from './decode.js';
+
+/** The Modbus part of a source's health. */
+export type ModbusHealthDetails = {
+  unitId: number;
+  /** Read requests one pass over the register map takes (neighbouring addresses are read together). */
+  requestsPerPoll: number;
+  /** Read requests sent, and those that failed (timeout, exception, short answer). */
+  requests: number;
+  failedReads: number;
+};
 
 export interface ModbusSourceDeps {
   logger: Logger;
@@ -60,15 +71,27 @@ export function createModbusSource(config: ModbusSourceConfig, deps: ModbusSourc
   return new ModbusSource(config, deps);
 }
 
+/** One open connection: its socket, its client and its poll loop. */
+interface ModbusLink {
+  socket: Socket;
+  client: ModbusClient;
+  link: Link;
+  timer: NodeJS.Timeout | undefined;
+  polling: Promise<void>;
+  closed: boolean;
+}
+
 /**
  * A Modbus TCP client source (jsmodbus): polls a register map every `pollInterval`, decodes each
  * value (type, byte and word order), scales it (raw × factor + offset) and writes one batch per
  * poll with the poll's receive time as source timestamp (Modbus carries no timestamps).
  *
  * Failures are values too: a read that times out gives its tags BadTimeout, a Modbus exception
- * BadDeviceFailure, any other failed read BadCommunicationError; a lost connection writes one
- * BadNoCommunication gap marker per tag and reconnects with exponential backoff. Polls never
- * overlap: the next one is scheduled when the previous one finished.
+ * BadDeviceFailure, any other failed read BadCommunicationError. The connection belongs to the
+ * runtime's `Supervisor` (this class is its connector): a closed socket, or no answer at all for
+ * `liveness` (a PLC that stopped answering, a dead link), writes one BadNoCommunication gap marker
+ * per tag at the last answer and reconnects with backoff. Every answer, an exception included, is a
+ * contact. Polls never overlap: the next one is scheduled when the previous one finished.
  */
 class ModbusSource implements Source {
   readonly kind = 'modbus';
@@ -76,23 +99,12 @@ class ModbusSource implements Source {
   readonly name: string;
   private ctx: SourceContext | undefined;
   private readonly log: Logger;
-  private socket: Socket | undefined;
-  private client: ModbusClient | undefined;
-  private state: ConnectionState = 'disconnected';
-  private stopped = false;
+  private conn: ModbusLink | undefined;
   private keys: number[] = [];
   private readonly blocks: ReadBlock[];
-  private timer: NodeJS.Timeout | undefined;
-  private attempt = 0;
-  private polling: Promise<void> = Promise.resolve();
-  private h = {
-    valuesReceived: 0,
-    lastValueAt: undefined as number | undefined,
-    connectedSince: undefined as number | undefined,
-    reconnects: 0,
-    lastError: undefined as string | undefined,
-    failedReads: 0,
-  };
+  private readonly supervisor: Supervisor;
+  private failedReads = 0;
+  private requests = 0;
 
   constructor(
     readonly config: ModbusSourceConfig,
@@ -101,6 +113,16 @@ class ModbusSource implements Source {
     this.name = config.name;
     this.log = deps.logger;
     this.blocks = planReads(config.registers, config.maxRegistersPerRead);
+    this.supervisor = new Supervisor({
+      name: this.name,
+      peer: `Modbus server ${this.endpoint}`,
+      connector: { connect: (link) => this.open(link), close: () => this.close() },
+      reconnect: config.reconnect,
+      liveness: config.liveness,
+      // a TCP connect either completes or fails well within a response timeout or two
+      connectTimeout: Math.max(2 * config.timeout, 1000),
+      log: this.log,
+    });
   }
 
   private get endpoint(): string {
@@ -133,96 +155,77 @@ class ModbusSource implements Source {
       { endpoint: this.endpoint, tags: defs.length, requests: this.blocks.length },
       'Modbus source registered its tags',
     );
-    this.connect();
+    await this.supervisor.start({ events: ctx.events, gaps: { sink: ctx.sink, keys: () => this.keys } });
   }
 
-  private connect(): void {
-    if (this.stopped) return;
+  /** The connector's `connect`: opens the socket and starts polling. */
+  private open(link: Link): Promise<void> {
     const c = this.config;
-    this.state = this.h.reconnects > 0 || this.attempt > 0 ? 'reconnecting' : 'connecting';
     const socket = new Socket();
-    this.socket = socket;
     const client = new Modbus.client.TCP(socket, c.unitId, c.timeout);
-    let opened = false;
-    socket.on('connect', () => {
-      opened = true;
-      this.client = client;
-      const restored = this.attempt > 0 || this.h.reconnects > 0;
-      this.attempt = 0;
-      this.state = 'connected';
-      this.h.connectedSince = Date.now();
-      this.h.lastError = undefined;
-      this.log.info({ endpoint: this.endpoint }, 'Modbus connected');
-      if (restored) {
-        this.h.reconnects++;
-        this.ctx?.events.emit({
-          ts: Date.now(),
-          kind: 'connection.restored',
-          severity: 'info',
-          source: this.name,
-          message: `Modbus server ${this.endpoint} reconnected`,
-        });
-      }
-      this.schedule(0);
+    const conn: ModbusLink = { socket, client, link, timer: undefined, polling: Promise.resolve(), closed: false };
+    this.conn = conn;
+    return new Promise<void>((resolve, reject) => {
+      let opened = false;
+      socket.on('connect', () => {
+        opened = true;
+        this.log.info({ endpoint: this.endpoint }, 'Modbus connected');
+        this.schedule(conn, 0);
+        resolve();
+      });
+      socket.on('error', (err) => {
+        if (!opened) reject(err);
+        else link.error(err.message);
+      });
+      socket.on('close', () => {
+        conn.closed = true;
+        if (conn.timer) clearTimeout(conn.timer);
+        if (!opened) reject(new Error('connection closed'));
+        else link.lost('the server closed the connection');
+      });
+      socket.setNoDelay(true);
+      socket.connect({ host: c.host, port: c.port });
     });
-    socket.on('error', (err) => {
-      this.h.lastError = err.message;
-    });
-    socket.on('close', () => {
-      if (this.socket !== socket) return;
-      this.socket = undefined;
-      this.client = undefined;
-      if (this.timer) clearTimeout(this.timer);
-      if (this.stopped) return;
-      if (opened) this.markGap();
-      this.state = 'reconnecting';
-      const delay = Math.min(c.reconnect.initialDelayMs * 2 ** Math.min(this.attempt, 10), c.reconnect.maxDelayMs);
-      this.attempt++;
-      this.timer = setTimeout(() => this.connect(), delay);
-      this.timer.unref();
-    });
-    socket.setNoDelay(true);
-    socket.connect({ host: c.host, port: c.port });
   }
 
-  private markGap(): void {
-    const ts = Date.now();
-    const batch = new SampleBatch(this.keys.length);
-    for (const k of this.keys) batch.push(k, ts, ts, Number.NaN, STATUS_BAD_NO_COMMUNICATION);
-    if (batch.length > 0) this.ctx?.sink.write(batch);
-    this.h.connectedSince = undefined;
-    const message = `connection to ${this.endpoint} lost; ${this.keys.length} tag(s) marked BadNoCommunication, reconnecting`;
-    this.log.warn(message);
-    this.ctx?.events.emit({ ts, kind: 'connection.lost', severity: 'warning', source: this.name, message });
+  /** The connector's `close`: stops polling and closes the socket. */
+  private async close(): Promise<void> {
+    const conn = this.conn;
+    this.conn = undefined;
+    if (!conn) return;
+    conn.closed = true;
+    if (conn.timer) clearTimeout(conn.timer);
+    conn.socket.destroy();
+    await conn.polling.catch(() => undefined);
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
+  private schedule(conn: ModbusLink, delayMs: number): void {
+    if (conn.closed) return;
+    conn.timer = setTimeout(() => {
       const started = Date.now();
-      this.polling = this.poll()
+      conn.polling = this.poll(conn)
         .catch((err: unknown) => {
-          this.h.lastError = err instanceof Error ? err.message : String(err);
+          conn.link.error(err instanceof Error ? err.message : String(err));
           this.log.error({ err }, 'Modbus poll failed');
         })
-        .finally(() => {
-          if (this.client) this.schedule(Math.max(0, this.config.pollInterval - (Date.now() - started)));
-        });
+        .finally(() => this.schedule(conn, Math.max(0, this.config.pollInterval - (Date.now() - started))));
     }, delayMs);
-    this.timer.unref();
+    conn.timer.unref();
   }
 
   /** One pass over the register map. */
-  private async poll(): Promise<void> {
-    const client = this.client;
+  private async poll(conn: ModbusLink): Promise<void> {
+    const { client, link } = conn;
     const ctx = this.ctx;
-    if (!client || !ctx) return;
+    if (!ctx) return;
     const c = this.config;
     const batch = new SampleBatch(c.registers.length);
+    let values = 0;
     for (const block of this.blocks) {
       let words: Buffer | undefined;
       let bits: ArrayLike<number | boolean> | undefined;
       let status = 0;
+      this.requests++;
       try {
         if (block.area === 'holding')
           words = (await client.readHoldingRegisters(block.start, block.count)).response.body.valuesAsBuffer;
@@ -231,6 +234,7 @@ class ModbusSource implements Source {
         else if (block.area === 'coil')
           bits = (await client.readCoils(block.start, block.count)).response.body.valuesAsArray;
         else bits = (await client.readDiscreteInputs(block.start, block.count)).response.body.valuesAsArray;
+        link.contact();
       } catch (err) {
         const e = err as { err?: string; message?: string };
         status =
@@ -239,20 +243,26 @@ class ModbusSource implements Source {
             : e.err === 'ModbusException'
               ? STATUS_BAD_DEVICE_FAILURE
               : STATUS_BAD_COMMUNICATION_ERROR;
-        this.h.failedReads++;
-        this.h.lastError = `${block.area} ${block.start}+${block.count}: ${e.message ?? e.err ?? String(err)} (${statusName(status)})`;
+        // an exception is an answer: the device is there, it refused this read
+        if (status === STATUS_BAD_DEVICE_FAILURE) link.contact();
+        this.failedReads++;
+        link.error(
+          `${block.area} ${block.start}+${block.count}: ${e.message ?? e.err ?? String(err)} (${statusName(status)})`,
+        );
         this.log.warn(
           { area: block.area, start: block.start, count: block.count, err: e.message ?? e.err },
           'Modbus read failed',
         );
-        if (this.stopped || !this.client) return;
+        if (conn.closed) return;
       }
       const got = words ? words.length / 2 : bits ? bits.length : block.count;
       if (status === 0 && got < block.count) {
         // Some servers answer a read past their table with fewer registers instead of exception 2.
         status = STATUS_BAD_DEVICE_FAILURE;
-        this.h.failedReads++;
-        this.h.lastError = `${block.area} ${block.start}+${block.count}: the server returned ${got} of ${block.count} (check the register map)`;
+        this.failedReads++;
+        link.error(
+          `${block.area} ${block.start}+${block.count}: the server returned ${got} of ${block.count} (check the register map)`,
+        );
         this.log.warn({ area: block.area, start: block.start, count: block.count, got }, 'short Modbus response');
       }
       const ts = Date.now();
@@ -271,39 +281,32 @@ class ModbusSource implements Source {
         }
         const value = reg.type === 'bool' ? raw : raw * reg.factor + reg.offset;
         batch.push(key, ts, ts, value, 0);
-        this.h.valuesReceived++;
-        this.h.lastValueAt = ts;
+        values++;
       }
     }
+    if (conn.closed) return;
+    if (values > 0) link.received(values);
     if (batch.length > 0) ctx.sink.write(batch);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.polling.catch(() => undefined);
-    this.socket?.destroy();
-    this.socket = undefined;
-    this.client = undefined;
-    this.state = 'stopped';
+    await this.supervisor.stop();
   }
 
-  health(): SourceHealth {
+  health(): SourceHealth<ModbusHealthDetails> {
     return {
       name: this.name,
       kind: this.kind,
       endpoint: this.endpoint,
-      state: this.state,
-      securityMode: 'None',
-      securityPolicy: 'None',
+      ...this.supervisor.health(),
       tags: this.keys.length,
       rejectedTags: 0,
-      monitoredItems: this.blocks.length,
-      valuesReceived: this.h.valuesReceived,
-      lastValueAt: this.h.lastValueAt,
-      connectedSince: this.h.connectedSince,
-      reconnects: this.h.reconnects,
-      lastError: this.h.lastError,
+      details: {
+        unitId: this.config.unitId,
+        requestsPerPoll: this.blocks.length,
+        requests: this.requests,
+        failedReads: this.failedReads,
+      },
     };
   }
 }

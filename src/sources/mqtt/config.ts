@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { mqttConnectionSchema } from '../../uns/config.js';
+import { mqttConnectionSchema } from '../../protocols/mqtt/index.js';
+import { livenessSchema, reconnectSchema } from '../../runtime/index.js';
 
 const name = z
   .string()
@@ -70,13 +71,8 @@ export const mqttSourceSchema = z
         'Write a BadNoCommunication row for every known tag when the broker connection is lost (and for a Sparkplug node or device on its death). `auto`: yes, except with `sharedGroup` (another hub may still receive the data).',
       ),
     retentionClass: z.string().min(1).optional().describe('Retention class of the tags of this source.'),
-    reconnect: z
-      .object({
-        periodMs: z.number().int().min(100).default(2000).describe('Delay between reconnection attempts.'),
-      })
-      .strict()
-      .default({ periodMs: 2000 })
-      .describe('Reconnection to the broker.'),
+    reconnect: reconnectSchema,
+    liveness: livenessSchema,
   })
   .strict()
   .describe('An MQTT subscription: devices or edge hubs that already publish JSON or Sparkplug B.');

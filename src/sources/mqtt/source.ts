@@ -5,17 +5,18 @@ import { GotthardError } from '../../errors.js';
 import { SampleBatch } from '../../model/sample.js';
 import { STATUS_BAD_NO_COMMUNICATION } from '../../model/status.js';
 import { type TagDataType, type TagDefinition, toSegment } from '../../model/tag.js';
-import type { ConnectionState, Source, SourceContext, SourceHealth } from '../../pipeline/types.js';
+import type { Source, SourceContext, SourceHealth } from '../../pipeline/types.js';
 import {
   connectionTarget,
   decodeSparkplug,
   encodeSparkplug,
+  parseJsonValue,
   REBIRTH_METRIC,
   redactUrl,
   type UMetric,
-} from '../../uns/index.js';
+} from '../../protocols/mqtt/index.js';
+import { type Link, Supervisor } from '../../runtime/index.js';
 import type { MqttSourceConfig } from './config.js';
-import { parseJsonValue } from './json.js';
 import {
   type MetricInfo,
   metricSample,
@@ -26,6 +27,17 @@ import {
   type SparkplugTopic,
   toNumber,
 } from './sparkplug.js';
+
+/** The MQTT part of a source's health. */
+export type MqttHealthDetails = {
+  format: 'json' | 'sparkplug';
+  /** Topic filters subscribed. */
+  subscriptions: number;
+  session: 'persistent' | 'clean';
+  tls: boolean;
+  authentication: 'ClientCertificate' | 'UserName' | 'Anonymous';
+  sharedGroup?: string;
+};
 
 export interface MqttSourceDeps {
   logger: Logger;
@@ -71,6 +83,7 @@ const SPB_TYPE: Partial<Record<UMetric['type'], TagDataType>> = {
 };
 
 const FLUSH_MS = 100;
+const CONNECT_TIMEOUT_MS = 10_000;
 const REBIRTH_EVERY_MS = 5000;
 /** After a failed durable flush, held PUBACKs wait this long before the next attempt. */
 const ACK_RETRY_MS = 1000;
@@ -104,8 +117,12 @@ export function createMqttSource(config: MqttSourceConfig, deps: MqttSourceDeps)
  * and Mosquitto/EMQX/HiveMQ for 3.1.1), so each message goes to one hub of the group; Sparkplug
  * births/deaths are subscribed unshared, so every hub knows every alias.
  *
- * mqtt.js owns reconnection (`reconnect.periodMs`); with `session: persistent` the broker queues
- * QoS 1 messages while the hub is away. A lost connection writes BadNoCommunication gap markers.
+ * The connection belongs to the runtime's `Supervisor` (this class is its connector): mqtt.js's own
+ * reconnection is off (`reconnectPeriod: 0`), the supervisor reconnects with backoff, and with
+ * `session: persistent` (fixed client id, clean session off) the broker queues QoS 1 messages
+ * while the hub is away. Every packet from the broker is a contact; the MQTT keep-alive is
+ * liveness/2, so an idle but healthy connection still answers a PINGREQ within the liveness time.
+ * A lost connection writes BadNoCommunication gap markers at the last contact.
  *
  * Acknowledgement (QoS 1): a PUBACK is sent only after the values of that message were handed to
  * the sink and `sink.flush()` made them durable — the runtime decides when a message is done, not
@@ -120,7 +137,8 @@ class MqttSource implements Source {
   private ctx: SourceContext | undefined;
   private readonly log: Logger;
   private client: MqttClient | undefined;
-  private state: ConnectionState = 'disconnected';
+  private link: Link | undefined;
+  private readonly supervisor: Supervisor;
   private stopped = false;
   private readonly keys = new Map<string, number>();
   private readonly units = new Map<string, string | undefined>();
@@ -138,20 +156,21 @@ class MqttSource implements Source {
   private rejectedMessages = 0;
   private rejectedSinceEvent = 0;
   private lastRejectEventAt = 0;
-  private h = {
-    valuesReceived: 0,
-    lastValueAt: undefined as number | undefined,
-    connectedSince: undefined as number | undefined,
-    reconnects: 0,
-    lastError: undefined as string | undefined,
-  };
-
   constructor(
     readonly config: MqttSourceConfig,
     deps: MqttSourceDeps,
   ) {
     this.name = config.name;
     this.log = deps.logger;
+    this.supervisor = new Supervisor({
+      name: this.name,
+      peer: `MQTT broker ${redactUrl(config.broker.url)}`,
+      connector: { connect: (link) => this.open(link), close: () => this.close() },
+      reconnect: config.reconnect,
+      liveness: config.liveness,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      log: this.log,
+    });
   }
 
   get marksGaps(): boolean {
@@ -161,33 +180,71 @@ class MqttSource implements Source {
 
   async start(ctx: SourceContext): Promise<void> {
     this.ctx = ctx;
+    this.stopped = false;
+    this.flushTimer = setInterval(() => {
+      if (this.inbox.length > 0 || (this.acks.length > 0 && Date.now() >= this.ackRetryAt)) void this.flush();
+    }, FLUSH_MS);
+    this.flushTimer.unref();
+    await this.supervisor.start({
+      events: ctx.events,
+      ...(this.marksGaps ? { gaps: { sink: ctx.sink, keys: () => [...this.keys.values()] } } : {}),
+    });
+  }
+
+  /** The connector's `connect`: one MQTT connection, subscribed. */
+  private open(link: Link): Promise<void> {
     const c = this.config;
     const target = connectionTarget(c.broker, `sources[${c.name}].broker`);
     const options: IClientOptions = {
       ...target.options,
       clientId: c.clientId ?? `gotthard-${c.name}-${toSegment(hostname()) || 'hub'}`,
       clean: c.session === 'clean',
-      reconnectPeriod: c.reconnect.periodMs,
-      connectTimeout: 10_000,
-      keepalive: 30,
+      // the supervisor reconnects; mqtt.js must not run a second loop of its own
+      reconnectPeriod: 0,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      keepalive: c.liveness > 0 ? Math.max(1, Math.floor(c.liveness / 2000)) : 30,
       protocolVersion: 4,
       resubscribe: false,
     };
-    this.state = 'connecting';
     const client = mqtt.connect(target.url, options);
     this.client = client;
+    this.link = link;
     if (c.qos === 1) this.holdAcks(client);
-    client.on('connect', () => void this.onConnect(client));
     client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.retain, packet.qos));
-    client.on('error', (err) => {
-      this.h.lastError = err.message;
-      this.log.debug({ err: err.message }, 'MQTT source connection error');
+    client.on('packetreceive', () => link.contact());
+    return new Promise<void>((resolve, reject) => {
+      let opened = false;
+      client.once('connect', () => {
+        this.onConnect(client).then(
+          () => {
+            opened = true;
+            resolve();
+          },
+          (err: Error) => reject(err),
+        );
+      });
+      client.on('error', (err) => {
+        this.log.debug({ err: err.message }, 'MQTT source connection error');
+        if (!opened) reject(err);
+        else link.error(err.message);
+      });
+      client.on('close', () => {
+        // acks owed on this connection are void: the broker resends those messages on the next session
+        this.conn++;
+        if (!opened) reject(new Error('connection closed by the broker'));
+        else link.lost('broker connection closed');
+      });
     });
-    client.on('close', () => this.onClose());
-    this.flushTimer = setInterval(() => {
-      if (this.inbox.length > 0 || (this.acks.length > 0 && Date.now() >= this.ackRetryAt)) void this.flush();
-    }, FLUSH_MS);
-    this.flushTimer.unref();
+  }
+
+  /** The connector's `close`: ends the client (a clean DISCONNECT when the broker answers). */
+  private async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.link = undefined;
+    if (!client) return;
+    await Promise.race([client.endAsync(), new Promise((r) => setTimeout(r, 1000).unref())]).catch(() => undefined);
+    client.end(true);
   }
 
   /** Takes over QoS 1 PUBACKs: they are recorded here and sent by `doFlush` once durable. */
@@ -214,7 +271,6 @@ class MqttSource implements Source {
 
   private async onConnect(client: MqttClient): Promise<void> {
     const c = this.config;
-    const wasLost = this.state === 'reconnecting';
     const filters = c.topics ?? (c.format === 'sparkplug' ? ['spBv1.0/#'] : ['#']);
     const share = (f: string) => (c.sharedGroup ? `$share/${c.sharedGroup}/${f}` : f);
     const subs: Record<string, { qos: 0 | 1 }> = {};
@@ -229,30 +285,19 @@ class MqttSource implements Source {
         subs[share(f)] = { qos: c.qos };
       }
     }
+    let refusedMessage: string | undefined;
     try {
       const granted = await client.subscribeAsync(subs);
       const refused = granted.filter((g) => g.qos === 128);
       if (refused.length > 0) {
-        this.h.lastError = `broker refused subscription(s): ${refused.map((g) => g.topic).join(', ')}`;
-        this.log.error(this.h.lastError);
+        refusedMessage = `broker refused subscription(s): ${refused.map((g) => g.topic).join(', ')}`;
+        this.log.error(refusedMessage);
       }
     } catch (err) {
-      this.h.lastError = `subscribe failed: ${(err as Error).message}`;
-      this.log.warn(this.h.lastError);
-      return;
+      throw new Error(`subscribe failed: ${(err as Error).message}`);
     }
-    this.state = 'connected';
-    this.h.connectedSince = Date.now();
-    if (wasLost) {
-      this.h.reconnects++;
-      this.ctx?.events.emit({
-        ts: Date.now(),
-        kind: 'connection.restored',
-        severity: 'info',
-        source: this.name,
-        message: `MQTT broker ${redactUrl(c.broker.url)} reconnected`,
-      });
-    }
+    // after the supervisor marked the connection up (which clears lastError)
+    if (refusedMessage) setImmediate(() => this.supervisor.error(refusedMessage));
     this.log.info({ url: redactUrl(c.broker.url), topics: Object.keys(subs) }, 'MQTT source subscribed');
     if (c.format === 'sparkplug') {
       // Ask nodes we know for a rebirth: aliases may have changed while we were away.
@@ -263,30 +308,10 @@ class MqttSource implements Source {
     }
   }
 
-  private onClose(): void {
-    this.conn++;
-    if (this.stopped) return;
-    if (this.state === 'connected') {
-      const ts = Date.now();
-      let marked = 0;
-      if (this.marksGaps && this.keys.size > 0) {
-        const batch = new SampleBatch(this.keys.size);
-        for (const key of this.keys.values()) batch.push(key, ts, ts, Number.NaN, STATUS_BAD_NO_COMMUNICATION);
-        this.ctx?.sink.write(batch);
-        marked = batch.length;
-      }
-      const message = `MQTT broker ${redactUrl(this.config.broker.url)} lost; ${marked} tag(s) marked BadNoCommunication, reconnecting every ${this.config.reconnect.periodMs} ms`;
-      this.log.warn(message);
-      this.ctx?.events.emit({ ts, kind: 'connection.lost', severity: 'warning', source: this.name, message });
-      this.h.connectedSince = undefined;
-    }
-    this.state = 'reconnecting';
-  }
-
   private reject(topic: string, reason: string): void {
     this.rejectedMessages++;
     this.rejectedSinceEvent++;
-    this.h.lastError = `${topic}: ${reason}`;
+    this.supervisor.error(`${topic}: ${reason}`);
     this.log.warn({ topic, reason }, 'MQTT message rejected');
     const now = Date.now();
     if (now - this.lastRejectEventAt >= 10_000) {
@@ -496,8 +521,7 @@ class MqttSource implements Source {
 
   private push(r: InboxRow): void {
     this.inbox.push(r);
-    this.h.valuesReceived++;
-    this.h.lastValueAt = r.serverTs;
+    this.link?.received(1);
     if (this.inbox.length >= 5000) void this.flush();
   }
 
@@ -530,7 +554,7 @@ class MqttSource implements Source {
       // Not durable: the acks wait (and the broker holds back once its in-flight window is full).
       this.acks = acks.concat(this.acks);
       this.ackRetryAt = Date.now() + ACK_RETRY_MS;
-      this.h.lastError = `values not yet durable, ${this.acks.length} PUBACK(s) held: ${(err as Error).message}`;
+      this.supervisor.error(`values not yet durable, ${this.acks.length} PUBACK(s) held: ${(err as Error).message}`);
       this.log.warn({ err: (err as Error).message, held: this.acks.length }, 'sink flush failed; PUBACKs held');
       return;
     }
@@ -601,33 +625,27 @@ class MqttSource implements Source {
     // What was received is handed on and made durable, then acknowledged, before the disconnect.
     this.ackRetryAt = 0;
     await this.flush();
-    const client = this.client;
-    this.client = undefined;
-    if (client) {
-      await Promise.race([client.endAsync(), new Promise((r) => setTimeout(r, 1000).unref())]).catch(() => undefined);
-      client.end(true);
-    }
-    this.state = 'stopped';
+    await this.supervisor.stop();
   }
 
-  health(): SourceHealth {
+  health(): SourceHealth<MqttHealthDetails> {
     const c = this.config;
     const tls = /^(mqtts|wss):/.test(c.broker.url);
     return {
       name: this.name,
       kind: this.kind,
       endpoint: redactUrl(c.broker.url),
-      state: this.state,
-      securityMode: tls ? 'TLS' : 'None',
-      securityPolicy: c.broker.certFile ? 'ClientCertificate' : c.broker.username ? 'UserName' : 'Anonymous',
+      ...this.supervisor.health(),
       tags: this.keys.size,
       rejectedTags: this.rejectedMessages,
-      monitoredItems: (c.topics ?? ['#']).length,
-      valuesReceived: this.h.valuesReceived,
-      lastValueAt: this.h.lastValueAt,
-      connectedSince: this.h.connectedSince,
-      reconnects: this.h.reconnects,
-      lastError: this.h.lastError,
+      details: {
+        format: c.format,
+        subscriptions: (c.topics ?? ['#']).length,
+        session: c.session,
+        tls,
+        authentication: c.broker.certFile ? 'ClientCertificate' : c.broker.username ? 'UserName' : 'Anonymous',
+        ...(c.sharedGroup ? { sharedGroup: c.sharedGroup } : {}),
+      },
     };
   }
 }

@@ -1,5 +1,5 @@
 import { toSegment } from '../../model/tag.js';
-import { metricStatus, toNumber, type UMetric } from '../../uns/index.js';
+import { metricStatus, toNumber, type UMetric } from '../../protocols/mqtt/index.js';
 
 /** A Sparkplug B topic: `spBv1.0/<group>/<type>/<edge node>[/<device>]`. */
 export interface SparkplugTopic {

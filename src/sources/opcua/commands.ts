@@ -8,37 +8,11 @@ import {
   StatusCodes,
   Variant,
 } from 'node-opcua';
-import type { Source } from '../../pipeline/types.js';
+import type { CommandOutcome } from '../../runtime/index.js';
 import { resolveConfiguredNodeId } from './discovery.js';
 
-/** What a write or call through a source came to, in OPC UA terms. */
-export interface CommandOutcome {
-  ok: boolean;
-  /** StatusCode name, e.g. `Good`, `BadTypeMismatch`, `BadNotConnected`. */
-  statusCode: string;
-  message: string;
-  outputArguments?: unknown[];
-}
-
-/**
- * Optional ability of a source: writing values and calling methods on the machine it reads from.
- * Only the guarded path (src/security/writes) uses it; it checks the allowlist, the role and the
- * reason and audits every attempt before a source is ever asked.
- */
-export interface MachineCommandTarget {
-  /** OPC UA Write of the Value attribute (Part 4, 5.10.4); the value is encoded as the node's DataType. */
-  writeValue(nodeId: string, value: unknown): Promise<CommandOutcome>;
-  /**
-   * OPC UA Call (Part 4, 5.11.2) of the method with BrowseName `method` on the object `levelsUp`
-   * hierarchical levels above the node `from` (a variable of the machine, from a tag's lineage).
-   */
-  callMethod(r: { from: string; levelsUp: number; method: string; args: readonly unknown[] }): Promise<CommandOutcome>;
-}
-
-export function isMachineCommandTarget(s: Source): s is Source & MachineCommandTarget {
-  const c = s as Partial<MachineCommandTarget>;
-  return typeof c.writeValue === 'function' && typeof c.callMethod === 'function';
-}
+export type { CommandOutcome, MachineCommandTarget } from '../../runtime/index.js';
+export { isMachineCommandTarget } from '../../runtime/index.js';
 
 const NOT_CONNECTED: CommandOutcome = {
   ok: false,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { duration } from '../../config/types.js';
+import { livenessSchema, reconnectSchema } from '../../runtime/index.js';
 
 /**
  * Config schema of one OPC UA source, declared once as data. Defaults live here and nowhere else;
@@ -165,14 +167,14 @@ export const opcuaSourceSchema = z
       discardOldest: true,
       deadband: { type: 'none', value: 0 },
     }),
-    reconnect: z
-      .object({
-        initialDelayMs: ms('First retry delay after a connection loss.').default(1000),
-        maxDelayMs: ms('Longest retry delay (exponential backoff up to here).').default(10_000),
-      })
-      .strict()
-      .default({ initialDelayMs: 1000, maxDelayMs: 10_000 })
-      .describe('Reconnection backoff.'),
+    reconnect: reconnectSchema,
+    liveness: livenessSchema,
+    sessionTimeout: duration(
+      'Requested session timeout (CreateSession, OPC UA Part 4, 5.6.2): how long the server keeps the session and its subscriptions without a request from the hub, e.g. `60s`.',
+    ).default(60_000),
+    connectTimeout: duration(
+      'Longest time for one connection attempt: secure channel, session and, on the first connect, tag discovery and subscriptions (minutes at 100k tags). Each service call inside is bounded by `requestTimeoutMs` as well; a server that hangs is given up and retried with backoff.',
+    ).default(300_000),
     browseBatchSize: z
       .number()
       .int()
@@ -201,13 +203,6 @@ export const opcuaSourceSchema = z
         message: modeNone
           ? `securityMode None needs securityPolicy None (got ${c.securityPolicy}); for an encrypted connection use securityMode SignAndEncrypt`
           : `securityPolicy None needs securityMode None (got ${c.securityMode}); pick a policy such as Basic256Sha256 or set both to None`,
-      });
-    }
-    if (c.reconnect.maxDelayMs < c.reconnect.initialDelayMs) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['reconnect', 'maxDelayMs'],
-        message: `maxDelayMs (${c.reconnect.maxDelayMs}) is below initialDelayMs (${c.reconnect.initialDelayMs})`,
       });
     }
     if (c.nodes.length === 0 && c.browse.length === 0) {

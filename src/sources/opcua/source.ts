@@ -20,13 +20,24 @@ import {
 } from 'node-opcua';
 import type { Logger } from 'pino';
 import { SampleBatch } from '../../model/sample.js';
-import type { ConnectionState, Source, SourceContext, SourceHealth } from '../../pipeline/types.js';
+import type { Source, SourceContext, SourceHealth } from '../../pipeline/types.js';
 import { describeCertificate, type HubPki } from '../../pki/index.js';
+import { type Link, NotConnected, Supervisor } from '../../runtime/index.js';
 import { type ClockJump, SourceClockWatch } from './clock.js';
 import { type CommandOutcome, callMethod, type MachineCommandTarget, writeValue } from './commands.js';
 import type { OpcuaSourceConfig, SubscriptionParams } from './config.js';
 import { type DiscoveredTag, discover, resolveConfiguredNodeId } from './discovery.js';
-import { BAD_NO_COMMUNICATION, makeNotificationHandler } from './values.js';
+import { makeNotificationHandler } from './values.js';
+
+/** The OPC UA part of a source's health. */
+export type OpcuaHealthDetails = {
+  securityMode: string;
+  securityPolicy: string;
+  /** Monitored items the server accepted. */
+  monitoredItems: number;
+  /** SHA-1 thumbprint of the server certificate, hex, when known. */
+  serverCertificateThumbprint?: string;
+};
 
 export interface OpcuaSourceDeps {
   pki: HubPki;
@@ -36,6 +47,9 @@ export interface OpcuaSourceDeps {
 /** node-opcua's session implements the raw subscription services; its public type leaves them out. */
 type RawSession = ClientSession & ClientSessionRawSubscriptionService;
 
+/** Each graceful step of a close (terminate, close session) gets this long before it is skipped. */
+const CLOSE_STEP_MS = 1000;
+
 interface ActiveSubscription {
   subscription: ClientSubscription;
   publishingIntervalMs: number;
@@ -43,19 +57,20 @@ interface ActiveSubscription {
   keys: number[];
   /** One CreateMonitoredItems group per distinct parameter set: tag indexes and their parameters. */
   groups: { indexes: number[]; params: SubscriptionParams }[];
-  /** The server's id of the subscription when its items were last created. */
-  subscriptionId: number;
 }
 
 /**
  * An OPC UA client source (OPC UA Part 4 services: Browse, Read, CreateSubscription,
  * CreateMonitoredItems, Publish).
  *
- * Reconnection: once connected, node-opcua's own repair handles a broken channel: it opens a new
- * channel with backoff (reconnect.initialDelayMs..maxDelayMs), reactivates the session or creates a
- * new one, and transfers or re-creates the subscriptions with the same client handles. Failures
- * before the first full start (server down, certificate untrusted, session refused) are retried
- * here with a fresh client.
+ * Connection: the runtime's `Supervisor` owns it. This class is the connector: `open` makes a
+ * client, a session and the subscriptions, `teardown` releases them; node-opcua's own repair is
+ * off (`connectionStrategy.maxRetry: 0`), so a broken channel is reported to the supervisor, which
+ * marks the gap, tears the client down and reconnects with backoff (a fresh session and fresh
+ * subscriptions with the same client handles). Every notification and keep-alive is a contact for
+ * the liveness check: the keep-alive count is chosen so that a silent subscription still sends one
+ * at least every liveness/2 (OPC UA Part 4, 5.13.1.1), so a frozen server or a dead link is
+ * noticed within the liveness time however quiet the values are.
  */
 export function createOpcuaSource(config: OpcuaSourceConfig, deps: OpcuaSourceDeps): Source {
   return new OpcuaSource(config, deps);
@@ -73,19 +88,10 @@ class OpcuaSource implements Source, MachineCommandTarget {
   private tags: DiscoveredTag[] | undefined;
   private tagKeys: number[] = [];
   private rejected = new Map<string, string>();
-  private state: ConnectionState = 'disconnected';
-  private stopped = false;
-  private retryTimer: NodeJS.Timeout | undefined;
-  private attempt = 0;
-  private lostAt: number | undefined;
+  private supervisor: Supervisor;
   private readonly clock: SourceClockWatch;
   private h = {
     monitoredItems: 0,
-    valuesReceived: 0,
-    lastValueAt: undefined as number | undefined,
-    connectedSince: undefined as number | undefined,
-    reconnects: 0,
-    lastError: undefined as string | undefined,
     serverCertificateThumbprint: undefined as string | undefined,
   };
 
@@ -96,98 +102,84 @@ class OpcuaSource implements Source, MachineCommandTarget {
     this.name = config.name;
     this.log = deps.logger;
     this.clock = new SourceClockWatch(config.clockJumpThresholdMs);
+    this.supervisor = this.makeSupervisor();
+  }
+
+  private makeSupervisor(): Supervisor {
+    return new Supervisor({
+      name: this.name,
+      peer: this.config.endpoint,
+      connector: { connect: (link) => this.open(link), close: () => this.teardown() },
+      reconnect: this.config.reconnect,
+      liveness: this.config.liveness,
+      connectTimeout: this.config.connectTimeout,
+      log: this.log,
+    });
   }
 
   async start(ctx: SourceContext): Promise<void> {
     this.ctx = ctx;
     this.log = ctx.log ?? this.deps.logger;
-    this.stopped = false;
+    this.supervisor = this.makeSupervisor();
     if (this.config.securityMode === 'None') {
       this.log.warn(
         { endpoint: this.config.endpoint },
         'security None: values and credentials travel unsigned and unencrypted; use only on an isolated test network',
       );
     }
-    await this.connect();
+    await this.supervisor.start({
+      events: ctx.events,
+      gaps: { sink: ctx.sink, keys: () => this.tagKeys },
+    });
   }
 
-  health(): SourceHealth {
+  health(): SourceHealth<OpcuaHealthDetails> {
     return {
       name: this.name,
       kind: this.kind,
       endpoint: this.config.endpoint,
-      state: this.state,
-      securityMode: this.config.securityMode,
-      securityPolicy: this.config.securityPolicy,
+      ...this.supervisor.health(),
       tags: this.tagKeys.length,
       rejectedTags: this.rejected.size,
-      monitoredItems: this.h.monitoredItems,
-      valuesReceived: this.h.valuesReceived,
-      reconnects: this.h.reconnects,
-      ...(this.h.serverCertificateThumbprint
-        ? { serverCertificateThumbprint: this.h.serverCertificateThumbprint }
-        : {}),
-      ...(this.h.lastValueAt !== undefined ? { lastValueAt: this.h.lastValueAt } : {}),
-      ...(this.h.connectedSince !== undefined ? { connectedSince: this.h.connectedSince } : {}),
-      ...(this.h.lastError !== undefined ? { lastError: this.h.lastError } : {}),
+      details: {
+        securityMode: this.config.securityMode,
+        securityPolicy: this.config.securityPolicy,
+        monitoredItems: this.h.monitoredItems,
+        ...(this.h.serverCertificateThumbprint
+          ? { serverCertificateThumbprint: this.h.serverCertificateThumbprint }
+          : {}),
+      },
     };
   }
 
   writeValue(nodeId: string, value: unknown): Promise<CommandOutcome> {
-    return writeValue(this.state === 'connected' ? this.session : undefined, nodeId, value);
+    return writeValue(this.supervisor.connected ? this.session : undefined, nodeId, value);
   }
 
   callMethod(r: { from: string; levelsUp: number; method: string; args: readonly unknown[] }): Promise<CommandOutcome> {
-    return callMethod(this.state === 'connected' ? this.session : undefined, r);
+    return callMethod(this.supervisor.connected ? this.session : undefined, r);
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = undefined;
-    await withTimeout(this.teardown(), 3000).catch((err) =>
-      this.log.warn({ err: (err as Error).message }, 'OPC UA source did not close cleanly'),
-    );
-    this.state = 'stopped';
+    await this.supervisor.stop();
   }
 
   // ---- connection -------------------------------------------------------------------------
 
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    this.state = this.attempt === 0 ? 'connecting' : this.state === 'failed' ? 'failed' : 'reconnecting';
-    this.attempt++;
+  /** The connector's `connect`: one attempt with a fresh client; failures are retried by the supervisor. */
+  private async open(link: Link): Promise<void> {
     try {
-      await this.connectOnce();
-      this.attempt = 0;
+      await this.connectOnce(link);
     } catch (err) {
       const untrusted = await this.untrustedMessage(err as Error);
-      await this.teardown().catch(() => undefined);
-      if (this.stopped) return;
-      const message = untrusted ?? `cannot connect to ${this.config.endpoint}: ${(err as Error).message}`;
-      const repeated = this.state === 'failed' && this.h.lastError === message;
-      this.h.lastError = message;
-      const delay = untrusted
-        ? this.config.reconnect.maxDelayMs
-        : Math.min(this.config.reconnect.maxDelayMs, this.config.reconnect.initialDelayMs * 2 ** (this.attempt - 1));
-      if (!repeated) {
-        this.ctx?.events.emit({
-          ts: Date.now(),
-          kind: untrusted ? 'certificate.untrusted' : 'connection.failed',
-          severity: 'error',
-          source: this.name,
-          message,
-          ...(untrusted ? { details: { thumbprint: this.h.serverCertificateThumbprint } } : {}),
+      if (untrusted) {
+        throw new NotConnected(untrusted, {
+          event: 'certificate.untrusted',
+          details: { thumbprint: this.h.serverCertificateThumbprint },
+          slow: true,
         });
-        this.log.error({ retryInMs: delay }, message);
-      } else {
-        this.log.debug({ retryInMs: delay, err: message }, 'connect attempt failed');
       }
-      this.state = 'failed';
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = undefined;
-        void this.connect();
-      }, delay);
+      throw err;
     }
   }
 
@@ -245,7 +237,7 @@ class OpcuaSource implements Source, MachineCommandTarget {
     }
   }
 
-  private async connectOnce(): Promise<void> {
+  private async connectOnce(link: Link): Promise<void> {
     const { config } = this;
     const client = OPCUAClient.create({
       applicationName: 'Gotthard',
@@ -257,22 +249,14 @@ class OpcuaSource implements Source, MachineCommandTarget {
       securityPolicy: SecurityPolicy[config.securityPolicy],
       endpointMustExist: false,
       keepSessionAlive: true,
-      requestedSessionTimeout: 60_000,
+      requestedSessionTimeout: config.sessionTimeout,
       defaultTransactionTimeout: config.requestTimeoutMs,
-      connectionStrategy: {
-        // maxRetry > 0 switches on node-opcua's repair after a lost connection (which retries
-        // forever); the first connect is retried by us, so it gives up after one retry
-        maxRetry: 1,
-        initialDelay: config.reconnect.initialDelayMs,
-        maxDelay: config.reconnect.maxDelayMs,
-      },
+      // maxRetry 0: node-opcua neither retries the connect nor repairs a broken channel by itself;
+      // it reports `connection_lost` and the supervisor reconnects (one owner of the connection).
+      connectionStrategy: { maxRetry: 0, initialDelay: 100, maxDelay: 100 },
     });
     this.client = client;
-    client.on('connection_lost', () => this.onConnectionLost());
-    client.on('connection_reestablished', () => this.onConnectionRestored());
-    client.on('backoff', (count: number, delay: number) =>
-      this.log.debug({ count, delay }, 'OPC UA reconnect attempt'),
-    );
+    client.on('connection_lost', () => link.lost('secure channel closed'));
 
     await client.connect(config.endpoint);
     const cert = client.serverCertificate;
@@ -280,12 +264,11 @@ class OpcuaSource implements Source, MachineCommandTarget {
     if (der) this.h.serverCertificateThumbprint = describeCertificate(der).thumbprint;
     const session = await client.createSession(this.identity());
     this.session = session;
+    session.on('keepalive_failure', () => link.lost('session keep-alive failed'));
+    session.on('session_closed', () => link.lost('session closed by the server'));
 
     if (this.tags === undefined) await this.discoverTags(session);
-    await this.subscribe(session);
-    this.state = 'connected';
-    this.h.connectedSince = Date.now();
-    this.h.lastError = undefined;
+    await this.subscribe(session, link);
     this.log.info(
       {
         endpoint: config.endpoint,
@@ -344,7 +327,7 @@ class OpcuaSource implements Source, MachineCommandTarget {
 
   // ---- subscriptions ----------------------------------------------------------------------
 
-  private async subscribe(session: ClientSession): Promise<void> {
+  private async subscribe(session: ClientSession, link: Link): Promise<void> {
     const tags = this.tags ?? [];
     const byInterval = new Map<number, number[]>();
     tags.forEach((t, i) => {
@@ -354,18 +337,37 @@ class OpcuaSource implements Source, MachineCommandTarget {
     });
     this.subs = [];
     this.h.monitoredItems = 0;
+    const liveness = this.config.liveness;
     for (const [publishingIntervalMs, indexes] of byInterval) {
+      // A subscription with nothing to report sends a keep-alive after maxKeepAliveCount publishing
+      // intervals (OPC UA Part 4, 5.13.1.1): at most liveness/2 apart, so one lost keep-alive is not a loss.
+      const keepAliveCount =
+        liveness > 0 ? Math.max(1, Math.floor(liveness / 2 / Math.max(1, publishingIntervalMs))) : 10;
       const subscription = await session.createSubscription2({
         requestedPublishingInterval: publishingIntervalMs,
-        requestedLifetimeCount: 60,
-        requestedMaxKeepAliveCount: 10,
+        // the lifetime count must be at least 3 × the keep-alive count (Part 4, 5.13.2.2)
+        requestedLifetimeCount: Math.max(60, 3 * keepAliveCount),
+        requestedMaxKeepAliveCount: keepAliveCount,
         maxNotificationsPerPublish: 0,
         publishingEnabled: true,
         priority: 10,
       });
+      const keepAliveMs = subscription.publishingInterval * subscription.maxKeepAliveCount;
+      if (liveness > 0 && keepAliveMs > liveness) {
+        this.log.warn(
+          {
+            publishingInterval: subscription.publishingInterval,
+            maxKeepAliveCount: subscription.maxKeepAliveCount,
+            liveness,
+          },
+          `the server revised the subscription so that a keep-alive comes only every ${keepAliveMs} ms, longer than liveness (${liveness} ms): a quiet subscription will be reported lost; raise \`liveness\``,
+        );
+      }
       const keys: number[] = [];
-      const active: ActiveSubscription = { subscription, publishingIntervalMs, keys, groups: [], subscriptionId: 0 };
+      const active: ActiveSubscription = { subscription, publishingIntervalMs, keys, groups: [] };
       this.subs.push(active);
+      // every Publish response, keep-alives included, is a sign of life
+      subscription.on('raw_notification', () => link.contact());
       // The monitored items are created with CreateMonitoredItems directly, not as node-opcua
       // ClientMonitoredItem objects (≈ 0.7 KB of heap each, 70 MB at 100k tags): every value is read
       // from the raw NotificationMessage by client handle. node-opcua's per-item dispatch would then
@@ -373,7 +375,7 @@ class OpcuaSource implements Source, MachineCommandTarget {
       (
         subscription as unknown as { __on_publish_response_DataChangeNotification: () => void }
       ).__on_publish_response_DataChangeNotification = () => undefined;
-      subscription.on('raw_notification', this.makeHandler(keys));
+      subscription.on('raw_notification', this.makeHandler(keys, link));
       if (subscription.publishingInterval !== publishingIntervalMs) {
         this.revised('publishingInterval', publishingIntervalMs, subscription.publishingInterval, 1);
       }
@@ -389,59 +391,19 @@ class OpcuaSource implements Source, MachineCommandTarget {
       for (const group of groups.values()) {
         active.groups.push({ indexes: group, params: (tags[group[0] as number] as DiscoveredTag).params });
       }
-      await this.createItems(session, active, undefined);
+      await this.createItems(session, active);
     }
   }
 
   /** Creates the subscription's monitored items (all, or those whose client handle is not in `present`). */
-  private async createItems(session: ClientSession, active: ActiveSubscription, present: Set<number> | undefined) {
-    active.subscriptionId = active.subscription.subscriptionId;
+  private async createItems(session: ClientSession, active: ActiveSubscription) {
     const ns = await session.readNamespaceArray();
     for (const { indexes, params } of active.groups) {
-      const missing = present ? indexes.filter((i) => !present.has(i + 1)) : indexes;
-      for (let o = 0; o < missing.length; o += this.config.maxMonitoredItemsPerCall) {
-        const part = missing.slice(o, o + this.config.maxMonitoredItemsPerCall);
+      for (let o = 0; o < indexes.length; o += this.config.maxMonitoredItemsPerCall) {
+        const part = indexes.slice(o, o + this.config.maxMonitoredItemsPerCall);
         await this.monitorChunk(session, active, part, params, ns);
       }
     }
-  }
-
-  /**
-   * After node-opcua repaired a connection: it transferred the subscriptions (their items live on in
-   * the server) or re-created them on a new session, which re-creates only the items it knows of, and
-   * ours are not among them. GetMonitoredItems (Part 5, 9.1) tells which client handles the server
-   * has; without that method, a changed subscription id means the items are gone.
-   */
-  private async restoreItems(): Promise<void> {
-    const session = this.session;
-    if (!session) return;
-    for (const active of this.subs) {
-      let present: Set<number> | undefined;
-      try {
-        const r = await (session as RawSession).getMonitoredItems(active.subscription.subscriptionId);
-        present = new Set(Array.from(r.clientHandles ?? [], Number));
-      } catch (err) {
-        if (active.subscription.subscriptionId === active.subscriptionId) {
-          this.log.debug({ err: (err as Error).message }, 'GetMonitoredItems failed; subscription id unchanged');
-          continue;
-        }
-        present = new Set();
-      }
-      const expected = active.groups.reduce((n, g) => n + g.indexes.length, 0) - this.refusedItems(active);
-      if (present.size >= expected) continue;
-      this.log.info(
-        { subscriptionId: active.subscription.subscriptionId, present: present.size, expected },
-        're-creating monitored items after reconnection',
-      );
-      this.h.monitoredItems -= expected - present.size;
-      await this.createItems(session, active, present);
-    }
-  }
-
-  private refusedItems(active: ActiveSubscription): number {
-    let n = 0;
-    for (const g of active.groups) for (const i of g.indexes) if (active.keys[i + 1] === undefined) n++;
-    return n;
   }
 
   private async monitorChunk(
@@ -532,13 +494,12 @@ class OpcuaSource implements Source, MachineCommandTarget {
     });
   }
 
-  private makeHandler(keys: number[]): (msg: NotificationMessage) => void {
+  private makeHandler(keys: number[], link: Link): (msg: NotificationMessage) => void {
     const sink = (this.ctx as SourceContext).sink;
     return makeNotificationHandler(
       keys,
       (batch, count, publishTime) => {
-        this.h.valuesReceived += count;
-        this.h.lastValueAt = Date.now();
+        link.received(count);
         const jump = this.clock.observe(batch, publishTime);
         sink.write(batch);
         if (jump) this.onClockJump(jump);
@@ -567,45 +528,6 @@ class OpcuaSource implements Source, MachineCommandTarget {
     });
   }
 
-  private onConnectionLost(): void {
-    if (this.stopped || this.state !== 'connected') return;
-    const ts = Date.now();
-    this.lostAt = ts;
-    this.state = 'reconnecting';
-    this.h.connectedSince = undefined;
-    this.h.lastError = 'connection lost';
-    const batch = new SampleBatch(this.tagKeys.length);
-    for (const key of this.tagKeys) batch.push(key, ts, ts, Number.NaN, BAD_NO_COMMUNICATION);
-    if (batch.length > 0) this.ctx?.sink.write(batch);
-    const message = `connection to ${this.config.endpoint} lost; ${this.tagKeys.length} tag(s) marked BadNoCommunication, reconnecting`;
-    this.log.warn(message);
-    this.ctx?.events.emit({ ts, kind: 'connection.lost', severity: 'warning', source: this.name, message });
-  }
-
-  private onConnectionRestored(): void {
-    if (this.stopped) return;
-    const now = Date.now();
-    const gapMs = this.lostAt !== undefined ? now - this.lostAt : 0;
-    this.lostAt = undefined;
-    this.state = 'connected';
-    this.h.connectedSince = now;
-    this.h.reconnects++;
-    this.h.lastError = undefined;
-    this.restoreItems().catch((err: Error) =>
-      this.log.error({ err: err.message }, 'could not re-create the monitored items after reconnection'),
-    );
-    const message = `connection to ${this.config.endpoint} restored after ${gapMs} ms`;
-    this.log.info({ gapMs }, message);
-    this.ctx?.events.emit({
-      ts: now,
-      kind: 'connection.restored',
-      severity: 'info',
-      source: this.name,
-      message,
-      details: { gapMs },
-    });
-  }
-
   private async teardown(): Promise<void> {
     const client = this.client;
     const session = this.session;
@@ -613,8 +535,11 @@ class OpcuaSource implements Source, MachineCommandTarget {
     this.client = undefined;
     this.session = undefined;
     this.subs = [];
-    for (const s of subs) await s.subscription.terminate().catch(() => undefined);
-    if (session) await session.close().catch(() => undefined);
+    // The graceful steps are skipped after a short wait: after a loss the peer may be frozen, and
+    // node-opcua waits for its answer up to the request timeout. The supervisor bounds the whole close.
+    const step = (p: Promise<unknown>) => withTimeout(p, CLOSE_STEP_MS).catch(() => undefined);
+    for (const s of subs) await step(s.subscription.terminate());
+    if (session) await step(session.close());
     if (client) await client.disconnect().catch(() => undefined);
   }
 }

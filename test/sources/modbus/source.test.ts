@@ -142,7 +142,7 @@ test('polls a jsmodbus TCP server: types, orders, scaling, units, coils; a read 
     assetPrefix: 'acme/zurich/pressing/line2/press1',
     pollInterval: 100,
     timeout: 1000,
-    reconnect: { initialDelayMs: 100, maxDelayMs: 200 },
+    reconnect: { initialDelay: 100, maxDelay: 200 },
     registers: [
       { tag: 'a/int16', address: 0, type: 'int16' },
       { tag: 'a/scaled', address: 1, type: 'uint16', factor: 0.1, offset: 0, unit: 'bar' },

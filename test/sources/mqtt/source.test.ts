@@ -136,7 +136,7 @@ test('edge → central over Mosquitto: UNS JSON publisher into the MQTT source, 
     logger: silent,
   });
   const { sink, rows } = recordingSink();
-  const src = source({ topics: [`${prefix}/#`], topicPrefix: prefix, reconnect: { periodMs: 200 } });
+  const src = source({ topics: [`${prefix}/#`], topicPrefix: prefix, reconnect: { initialDelay: 200, maxDelay: 200 } });
   t.after(async () => {
     await pub.close();
     await src.stop();
@@ -162,7 +162,12 @@ test('edge → central over Mosquitto: UNS JSON publisher into the MQTT source, 
   // Kick the source off the broker by taking its client id: Mosquitto disconnects the older one.
   const clientId = `gotthard-devices-kick-${Date.now()}`;
   await src.stop();
-  const src2 = source({ topics: [`${prefix}/#`], topicPrefix: prefix, clientId, reconnect: { periodMs: 2000 } });
+  const src2 = source({
+    topics: [`${prefix}/#`],
+    topicPrefix: prefix,
+    clientId,
+    reconnect: { initialDelay: 2000, maxDelay: 2000 },
+  });
   const rec2 = recordingSink();
   await src2.start({ catalog: central, sink: rec2.sink, events: eventLog().sink, log: silent });
   t.after(() => src2.stop());

@@ -22,7 +22,7 @@ function config(endpoint: string, extra: Record<string, unknown> = {}) {
     assetPrefix: 'acme/zurich',
     browse: [{ root: '/Objects/TestPlant', levels: ['area', 'line', 'machine'] }],
     subscription: { publishingIntervalMs: 100, samplingIntervalMs: 50 },
-    reconnect: { initialDelayMs: 200, maxDelayMs: 1000 },
+    reconnect: { initialDelay: 200, maxDelay: 1000 },
     ...extra,
   });
 }
@@ -53,7 +53,7 @@ describe('OPC UA source against a real server', () => {
 
   test('refuses an untrusted server certificate, puts it in rejected/, connects once trusted', async () => {
     const rec = new Recorder();
-    const source = createOpcuaSource(config(plant.endpoint, { reconnect: { initialDelayMs: 200, maxDelayMs: 500 } }), {
+    const source = createOpcuaSource(config(plant.endpoint, { reconnect: { initialDelay: 200, maxDelay: 500 } }), {
       pki,
       logger: log,
     });
@@ -62,7 +62,7 @@ describe('OPC UA source against a real server', () => {
       const ev = await rec.waitFor('untrusted event', () => rec.events.find((e) => e.kind === 'certificate.untrusted'));
       const h = source.health();
       assert.equal(h.state, 'failed');
-      const thumb = h.serverCertificateThumbprint as string;
+      const thumb = h.details.serverCertificateThumbprint as string;
       assert.match(thumb, /^[0-9a-f]{40}$/);
       assert.match(ev.message, new RegExp(`the server certificate \\(subject .*, thumbprint ${thumb}\\)`));
       assert.ok(ev.message.includes(`placed in ${pki.rejectedDir}`), ev.message);
@@ -90,8 +90,8 @@ describe('OPC UA source against a real server', () => {
     try {
       await rec.waitFor('connected', () => source.health().state === 'connected');
       const h = source.health();
-      assert.equal(h.securityMode, 'SignAndEncrypt');
-      assert.equal(h.securityPolicy, 'Basic256Sha256');
+      assert.equal(h.details.securityMode, 'SignAndEncrypt');
+      assert.equal(h.details.securityPolicy, 'Basic256Sha256');
       assert.equal(h.tags, 10);
 
       const temp = rec.defs.find((d) => d.id === `${P}/cnc1/bearing/temperature`);

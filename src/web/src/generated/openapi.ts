@@ -1402,20 +1402,25 @@ export interface components {
         };
         SourceHealth: {
             name: string;
+            /** @description Source kind: opcua, modbus, mqtt. */
             kind: string;
+            /** @description The peer, without secrets. */
             endpoint: string;
+            /** @description connecting, connected, reconnecting, disconnected, failed or stopped. */
             state: string;
-            securityMode: string;
-            securityPolicy: string;
-            serverCertificateThumbprint?: string;
             tags: number;
             rejectedTags: number;
-            monitoredItems: number;
             valuesReceived: number;
             lastValueAt?: string;
+            /** @description Last value or keep-alive received: what the liveness check looks at. */
+            lastContactAt?: string;
             connectedSince?: string;
             reconnects: number;
             lastError?: string;
+            /** @description Per-kind details (security and monitored items for OPC UA, request counters for Modbus, subscriptions for MQTT). */
+            details: {
+                [key: string]: string | number | boolean;
+            };
         };
         AssetNode: {
             path: string;
@@ -3197,20 +3202,25 @@ export interface operations {
                     "application/json": {
                         connections: {
                             name: string;
+                            /** @description Source kind: opcua, modbus, mqtt. */
                             kind: string;
+                            /** @description The peer, without secrets. */
                             endpoint: string;
+                            /** @description connecting, connected, reconnecting, disconnected, failed or stopped. */
                             state: string;
-                            securityMode: string;
-                            securityPolicy: string;
-                            serverCertificateThumbprint?: string;
                             tags: number;
                             rejectedTags: number;
-                            monitoredItems: number;
                             valuesReceived: number;
                             lastValueAt?: string;
+                            /** @description Last value or keep-alive received: what the liveness check looks at. */
+                            lastContactAt?: string;
                             connectedSince?: string;
                             reconnects: number;
                             lastError?: string;
+                            /** @description Per-kind details (security and monitored items for OPC UA, request counters for Modbus, subscriptions for MQTT). */
+                            details: {
+                                [key: string]: string | number | boolean;
+                            };
                             certificate?: {
                                 /** @description SHA-1 thumbprint of the server certificate, hex. */
                                 thumbprint: string;

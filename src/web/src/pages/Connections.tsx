@@ -99,15 +99,37 @@ export function ConnectionsPage() {
               <dl className="meta">
                 <dt>Endpoint</dt>
                 <dd className="mono break">{c.endpoint}</dd>
-                <dt>Security mode</dt>
-                <dd className={c.securityMode === 'None' ? 'text-warn' : ''}>{c.securityMode}</dd>
-                <dt>Security policy</dt>
-                <dd>{c.securityPolicy}</dd>
+                {c.details.securityMode !== undefined && (
+                  <>
+                    <dt>Security mode</dt>
+                    <dd className={c.details.securityMode === 'None' ? 'text-warn' : ''}>
+                      {String(c.details.securityMode)}
+                    </dd>
+                    <dt>Security policy</dt>
+                    <dd>{String(c.details.securityPolicy ?? '—')}</dd>
+                  </>
+                )}
+                {c.details.tls !== undefined && (
+                  <>
+                    <dt>Transport</dt>
+                    <dd className={c.details.tls ? '' : 'text-warn'}>{c.details.tls ? 'TLS' : 'Plain TCP'}</dd>
+                    <dt>Authentication</dt>
+                    <dd>{String(c.details.authentication ?? '—')}</dd>
+                  </>
+                )}
+                {c.kind === 'modbus' && (
+                  <>
+                    <dt>Security</dt>
+                    <dd className="text-warn">none (Modbus TCP has no security)</dd>
+                  </>
+                )}
               </dl>
               <dl className="meta">
                 <dt>Server certificate</dt>
                 <dd className="mono small break" data-testid="cert-thumbprint">
-                  {c.certificate ? thumbprint(c.certificate.thumbprint) : (c.serverCertificateThumbprint ?? '—')}
+                  {c.certificate
+                    ? thumbprint(c.certificate.thumbprint)
+                    : String(c.details.serverCertificateThumbprint ?? '—')}
                 </dd>
                 <dt>Trust</dt>
                 <dd>
@@ -143,12 +165,35 @@ export function ConnectionsPage() {
                   {c.tags}
                   {c.rejectedTags > 0 && <span className="text-warn"> ({c.rejectedTags} rejected)</span>}
                 </dd>
-                <dt>Monitored items</dt>
-                <dd>{c.monitoredItems}</dd>
+                {c.details.monitoredItems !== undefined && (
+                  <>
+                    <dt>Monitored items</dt>
+                    <dd>{String(c.details.monitoredItems)}</dd>
+                  </>
+                )}
+                {c.details.subscriptions !== undefined && (
+                  <>
+                    <dt>Subscriptions</dt>
+                    <dd>{String(c.details.subscriptions)}</dd>
+                  </>
+                )}
+                {c.details.requests !== undefined && (
+                  <>
+                    <dt>Read requests</dt>
+                    <dd>
+                      {Number(c.details.requests).toLocaleString('en-US')}
+                      {Number(c.details.failedReads) > 0 && (
+                        <span className="text-warn"> ({String(c.details.failedReads)} failed)</span>
+                      )}
+                    </dd>
+                  </>
+                )}
                 <dt>Values received</dt>
                 <dd>{c.valuesReceived.toLocaleString('en-US')}</dd>
                 <dt>Last value</dt>
                 <dd>{c.lastValueAt ? `${age(now - Date.parse(c.lastValueAt))} ago` : '—'}</dd>
+                <dt>Last contact</dt>
+                <dd>{c.lastContactAt ? `${age(now - Date.parse(c.lastContactAt))} ago` : '—'}</dd>
                 <dt>Reconnects</dt>
                 <dd>{c.reconnects}</dd>
               </dl>
