@@ -53,6 +53,7 @@ const kpis = {
   peakDemandKw: 14.2,
   peakDemandAt: '2026-11-25T09:41:00.000Z',
   unknownShare: 0,
+  flags: [],
 };
 const figure = {
   elements: {
@@ -155,6 +156,7 @@ export const OPERATION_EXAMPLES: Record<string, OperationExample> = {
       to: '2026-11-25T13:00:00.000Z',
       shift: '2026-11-25/early',
       timezone: 'Europe/Zurich',
+      timeScale: 1,
       ...figure,
       machines: [{ asset: CNC1, role: 'production', ...figure }],
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { duration } from '../../config/types.js';
-import type { ReconnectConfig } from '../../runtime/backoff.js';
 import { mqttConnectionSchema } from '../../protocols/mqtt/index.js';
+import type { ReconnectConfig } from '../../runtime/backoff.js';
 import { connectorConfigSchema } from './connectors/index.js';
 
 /**

@@ -3420,6 +3420,7 @@ export interface operations {
                      *       "to": "2026-11-25T13:00:00.000Z",
                      *       "shift": "2026-11-25/early",
                      *       "timezone": "Europe/Zurich",
+                     *       "timeScale": 1,
                      *       "elements": {
                      *         "potMs": 28800000,
                      *         "pdotMs": 1800000,
@@ -3451,7 +3452,8 @@ export interface operations {
                      *         "co2eKg": 7.9,
                      *         "peakDemandKw": 14.2,
                      *         "peakDemandAt": "2026-11-25T09:41:00.000Z",
-                     *         "unknownShare": 0
+                     *         "unknownShare": 0,
+                     *         "flags": []
                      *       },
                      *       "waterfall": [
                      *         {
@@ -3508,7 +3510,8 @@ export interface operations {
                      *             "co2eKg": 7.9,
                      *             "peakDemandKw": 14.2,
                      *             "peakDemandAt": "2026-11-25T09:41:00.000Z",
-                     *             "unknownShare": 0
+                     *             "unknownShare": 0,
+                     *             "flags": []
                      *           },
                      *           "waterfall": [
                      *             {
