@@ -3,7 +3,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { type Logger, pino } from 'pino';
 import { GotthardError } from '../errors.js';
-import type { SampleBatch } from '../model/sample.js';
+import { SampleBatch } from '../model/sample.js';
 import type { TagDefinition, TagRecord } from '../model/tag.js';
 import type { HubEvent } from '../pipeline/types.js';
 import { BucketAccumulator } from './buckets.js';
@@ -16,6 +16,7 @@ import { TagStates } from './tagStates.js';
 import type {
   AggregateBucket,
   AggregateQuery,
+  CorrectionRow,
   Historian,
   HistorianStats,
   LatestValue,
@@ -457,6 +458,113 @@ export class SqliteHistorian implements Historian {
       }
     }
     return seen;
+  }
+
+  // ---- Corrections ----------------------------------------------------------------------------------
+
+  /**
+   * Replaces stored values in place. Everything in memory is sealed first, so each stored value lives
+   * in exactly one chunk and no staging row can replay an old value over a correction after a crash;
+   * then, in one transaction, each touched chunk is decoded, changed, re-summarised and re-encoded,
+   * and `latest` follows when the tag's newest row changed. Rows with nothing stored are written new.
+   */
+  async correct(rows: readonly CorrectionRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    this.requireDb();
+    // Live values keep arriving while the seal awaits; a few rounds leave the buffers empty. The
+    // rewrite below is synchronous, so nothing can slip in between the last check and the commit.
+    for (let round = 0; ; round++) {
+      await this.sealNow();
+      if (this.pending.length === 0 && this.openGen.rows.rows === 0 && this.sealing === undefined) break;
+      if (round >= 20) {
+        throw new GotthardError(
+          'GT_CONFLICT',
+          'the historian could not settle its write buffers for a correction (values keep arriving); try again',
+        );
+      }
+    }
+    const db = this.requireDb();
+    const byTag = new Map<number, Map<number, CorrectionRow>>();
+    for (const r of rows) {
+      let m = byTag.get(r.tagKey);
+      if (m === undefined) byTag.set(r.tagKey, (m = new Map()));
+      m.set(r.ts, r); // the last row for a timestamp wins
+    }
+    const chunksOf = db.prepare(
+      'SELECT id, body FROM chunk WHERE tag_key = ? AND t_start <= ? AND t_end >= ? ORDER BY t_start, id',
+    );
+    const updateChunk = db.prepare(`UPDATE chunk SET n = ?, n_good = ?, n_bad = ?, vmin = ?, vmax = ?, vsum = ?,
+      first = ?, first_ts = ?, last = ?, last_ts = ?, integral = ?, dur = ?, tail = ?, body = ? WHERE id = ?`);
+    const fresh = new SampleBatch(rows.length);
+    let replaced = 0;
+    db.transaction(() => {
+      for (const [key, m] of byTag) {
+        let lo = Number.POSITIVE_INFINITY;
+        let hi = Number.NEGATIVE_INFINITY;
+        for (const ts of m.keys()) {
+          if (ts < lo) lo = ts;
+          if (ts > hi) hi = ts;
+        }
+        const found = new Set<number>();
+        for (const ch of chunksOf.all(key, hi, lo) as { id: number; body: Uint8Array }[]) {
+          const c = decodeChunk(ch.body);
+          let changed = false;
+          for (let i = 0; i < c.n; i++) {
+            const r = m.get(c.ts[i] as number);
+            if (r === undefined) continue;
+            c.serverTs[i] = r.serverTs;
+            c.status[i] = r.status >>> 0;
+            if (typeof r.value === 'string') {
+              c.value[i] = Number.NaN;
+              c.text ??= new Map();
+              c.text.set(i, r.value);
+            } else {
+              c.value[i] = r.value ?? Number.NaN;
+              c.text?.delete(i);
+            }
+            found.add(r.ts);
+            changed = true;
+            replaced++;
+          }
+          if (!changed) continue;
+          const sum = summarize(c, 0, c.n);
+          updateChunk.run(
+            sum.n,
+            sum.nGood,
+            sum.nBad,
+            nullIfNaN(sum.min),
+            nullIfNaN(sum.max),
+            sum.nGood > 0 ? sum.sum : null,
+            nullIfNaN(sum.first),
+            nullIfNaN(sum.firstTs),
+            nullIfNaN(sum.last),
+            nullIfNaN(sum.lastTs),
+            sum.integral,
+            sum.dur,
+            nullIfNaN(sum.tail),
+            encodeChunk(c, 0, c.n, this.cfg.compression),
+            ch.id,
+          );
+        }
+        const t = this.tags.indexOf(key);
+        for (const r of m.values()) {
+          if (!found.has(r.ts)) {
+            if (typeof r.value === 'string') fresh.pushText(key, r.ts, r.serverTs, r.value, r.status);
+            else fresh.push(key, r.ts, r.serverTs, r.value ?? Number.NaN, r.status);
+          } else if (this.tags.hasLatest[t] === 1 && this.tags.latestTs[t] === r.ts) {
+            const v = typeof r.value === 'number' ? r.value : Number.NaN;
+            const text = typeof r.value === 'string' ? r.value : undefined;
+            this.tags.offerLatest(t, r.ts, r.serverTs, v, r.status, text);
+            this.st.upsertLatest.run(key, r.ts, r.serverTs, nullIfNaN(v), r.status, text ?? null);
+          }
+        }
+      }
+    })();
+    if (fresh.length > 0) {
+      this.write(fresh);
+      this.flushNow();
+    }
+    return replaced;
   }
 
   // ---- Sealing ------------------------------------------------------------------------------------

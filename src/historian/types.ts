@@ -81,6 +81,16 @@ export interface HistorianStats {
   lastError?: string;
 }
 
+/** One value that replaces what is stored at its (tag, source timestamp): a correction. */
+export interface CorrectionRow {
+  tagKey: number;
+  ts: number;
+  serverTs: number;
+  /** NaN or null = no value (a Bad row); a string for String tags. */
+  value: number | string | null;
+  status: number;
+}
+
 export interface RetentionRule {
   /** Retention class name; `default` applies to tags with no class. */
   class: string;
@@ -110,4 +120,12 @@ export interface Historian extends Sink, TagCatalog {
   /** Drops expired values; runs in slices so ingestion is never blocked for long. */
   applyRetention(now?: number): Promise<{ deletedChunks: number }>;
   stats(): HistorianStats;
+  /**
+   * Corrections: replaces the value and status stored at each row's (tag, source timestamp), the one
+   * way to change a stored value (`write` keeps the first value at a timestamp and drops later ones).
+   * Summaries and roll-ups of the touched spans are recomputed and `latest` follows when the newest
+   * row changes. A row with nothing stored at its timestamp is stored as new. Durable on return.
+   * Returns how many stored values were replaced.
+   */
+  correct(rows: readonly CorrectionRow[]): Promise<number>;
 }

@@ -321,6 +321,72 @@ export function historianSuite(name: string, backend: SuiteBackend): void {
       await h.close();
     });
 
+    it('corrects stored values in place: chunks, open buffer, latest, summaries, and survives reopen', async () => {
+      const path = await backend.newStore();
+      const h = backend.open(path, { chunkMaxValues: 64 });
+      await h.open();
+      const [key] = await h.register([tagDef('acme/line1/corr')]);
+      assert.ok(key !== undefined);
+      h.write(mixedBatch(key, 300));
+      await backend.settle(h); // 0…299 in final storage (SQLite: sealed chunks)
+      h.write(mixedBatch(key, 50, 300));
+      await h.flush(); // 300…349 durable, not sealed
+      const want = expected(350).map((r) => ({ ...r }));
+      const at = (i: number) => T0 + i * 1000;
+      const replaced = await h.correct([
+        { tagKey: key, ts: at(10), serverTs: at(10) + 99, value: 1_000_000, status: 0 }, // in a chunk
+        { tagKey: key, ts: at(13), serverTs: at(13) + 99, value: 42, status: 0 }, // was a string
+        { tagKey: key, ts: at(20), serverTs: at(20) + 99, value: null, status: BAD }, // becomes Bad
+        { tagKey: key, ts: at(320), serverTs: at(320) + 99, value: -1_000_000, status: 0 }, // in the open buffer
+        { tagKey: key, ts: at(349), serverTs: at(349) + 99, value: 7.5, status: 0 }, // the latest row
+        { tagKey: key, ts: at(100) + 500, serverTs: at(100), value: 3, status: 0 }, // nothing stored: new
+      ]);
+      assert.equal(replaced, 5);
+      want[10] = { ts: at(10), serverTs: at(10) + 99, value: 1_000_000, status: 0 };
+      want[13] = { ts: at(13), serverTs: at(13) + 99, value: 42, status: 0 };
+      want[20] = { ts: at(20), serverTs: at(20) + 99, value: null, status: BAD };
+      want[320] = { ts: at(320), serverTs: at(320) + 99, value: -1_000_000, status: 0 };
+      want[349] = { ts: at(349), serverTs: at(349) + 99, value: 7.5, status: 0 };
+      want.splice(101, 0, { ts: at(100) + 500, serverTs: at(100), value: 3, status: 0 });
+      const check = async (x: Historian) => {
+        assert.deepEqual(await allRaw(x, key), want);
+        assert.deepEqual(await x.latest([key]), [{ tagKey: key, ...want[want.length - 1] }]);
+        // Summaries and roll-ups follow the corrected values (whole-range and minute buckets).
+        const good = want.filter((r) => r.status === 0 && typeof r.value === 'number') as { value: number }[];
+        const [all] = await x.aggregate({
+          tagKey: key,
+          from: T0,
+          to: at(360),
+          bucketMs: at(360) - T0,
+          fns: ['min', 'max', 'count'],
+        });
+        assert.equal(all?.max, 1_000_000);
+        assert.equal(all?.min, -1_000_000);
+        assert.equal(all?.count, good.length);
+        const minutes = await x.aggregate({
+          tagKey: key,
+          from: T0 - (T0 % 60_000),
+          to: at(420),
+          bucketMs: 60_000,
+          fns: ['max'],
+        });
+        assert.equal(Math.max(...minutes.map((b) => b.max ?? Number.NEGATIVE_INFINITY)), 1_000_000);
+      };
+      await check(h);
+      // A later ordinary write at a corrected timestamp is still dropped: the correction stays.
+      const again = new SampleBatch();
+      again.push(key, at(10), at(10), 5, 0);
+      h.write(again);
+      await h.flush();
+      await backend.settle(h);
+      await check(h);
+      await h.close();
+      const h2 = backend.open(path);
+      await h2.open();
+      await check(h2);
+      await h2.close();
+    });
+
     it('reports stats and keeps the database consistent', async () => {
       const path = await backend.newStore();
       const h = backend.open(path);

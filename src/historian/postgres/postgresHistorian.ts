@@ -1,13 +1,14 @@
 import pg from 'pg';
 import { type Logger, pino } from 'pino';
 import { GotthardError } from '../../errors.js';
-import type { SampleBatch } from '../../model/sample.js';
+import { SampleBatch } from '../../model/sample.js';
 import type { TagDefinition, TagRecord } from '../../model/tag.js';
 import type { HubEvent } from '../../pipeline/types.js';
 import { validatedRetention } from '../retention.js';
 import type {
   AggregateBucket,
   AggregateQuery,
+  CorrectionRow,
   Historian,
   HistorianStats,
   LatestValue,
@@ -935,6 +936,69 @@ export class PostgresHistorian implements Historian {
       if (row.details !== null) e.details = row.details;
       return e;
     });
+  }
+
+  // ---- Corrections ----------------------------------------------------------------------------------
+
+  /**
+   * Replaces stored values in one transaction: the rows are updated in `sample`, the minutes they
+   * lie in are marked stale and recomputed from `sample` (as for late values), and `latest` follows
+   * when it names a corrected row. Accepted values are flushed first so a correction is never
+   * overtaken by an older value still in the write buffer. Rows with nothing stored are written new.
+   */
+  async correct(rows: readonly CorrectionRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const pool = this.requirePool();
+    await this.flush();
+    const last = new Map<string, CorrectionRow>();
+    for (const r of rows) last.set(`${r.tagKey}@${r.ts}`, r); // the last row for a timestamp wins
+    const list = [...last.values()];
+    const s = this.s;
+    const updated = await inTransaction(pool, async (c) => {
+      const r = await c.query(
+        `WITH input AS (
+          SELECT k AS tag_key, to_timestamp(t / 1000.0::float8) AS ts, to_timestamp(st / 1000.0::float8) AS server_ts,
+            v AS value, x AS text, st2 AS status
+          FROM unnest($1::int[], $2::float8[], $3::float8[], $4::float8[], $5::text[], $6::int[]) AS u(k, t, st, v, x, st2)
+        ), upd AS (
+          UPDATE ${s}.sample o SET server_ts = i.server_ts, value = i.value, text = i.text, status = i.status
+          FROM input i WHERE o.tag_key = i.tag_key AND o.ts = i.ts
+          RETURNING o.tag_key, o.ts, o.server_ts, o.value, o.text, o.status
+        ), stale AS (
+          UPDATE ${s}.sample_1m m SET stale = true
+          FROM (SELECT DISTINCT tag_key, to_timestamp(floor(${msOf('ts')} / ${MINUTE}) * ${MINUTE} / 1000.0::float8) AS minute
+            FROM upd) u
+          WHERE m.tag_key = u.tag_key AND m.minute = u.minute
+          RETURNING 1
+        ), lat AS (
+          UPDATE ${s}.latest l SET server_ts = u.server_ts, value = u.value, text = u.text, status = u.status
+          FROM upd u WHERE l.tag_key = u.tag_key AND l.ts = u.ts
+          RETURNING 1
+        )
+        SELECT ${msOf('ts')} AS ts, tag_key, (SELECT count(*) FROM stale)::int AS stale FROM upd`,
+        [
+          intArray(list.map((x) => x.tagKey)),
+          floatArray(list.map((x) => x.ts)),
+          floatArray(list.map((x) => x.serverTs)),
+          floatArray(list.map((x) => (typeof x.value === 'number' && !Number.isNaN(x.value) ? x.value : null))),
+          textArray(list.map((x) => (typeof x.value === 'string' ? x.value.replaceAll('\u0000', '') : null))),
+          intArray(list.map((x) => x.status | 0)),
+        ],
+      );
+      if (r.rows.length > 0) await this.recomputeStale(c);
+      return new Set(r.rows.map((row) => `${row.tag_key as number}@${Number(row.ts)}`));
+    });
+    const fresh = new SampleBatch(list.length);
+    for (const r of list) {
+      if (updated.has(`${r.tagKey}@${r.ts}`)) continue;
+      if (typeof r.value === 'string') fresh.pushText(r.tagKey, r.ts, r.serverTs, r.value, r.status);
+      else fresh.push(r.tagKey, r.ts, r.serverTs, r.value ?? Number.NaN, r.status);
+    }
+    if (fresh.length > 0) {
+      this.write(fresh);
+      await this.flush();
+    }
+    return updated.size;
   }
 
   // ---- Retention ----------------------------------------------------------------------------------
