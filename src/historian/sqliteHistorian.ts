@@ -486,8 +486,8 @@ export class SqliteHistorian implements Historian {
     const db = this.requireDb();
     const byTag = new Map<number, Map<number, CorrectionRow>>();
     for (const r of rows) {
-      let m = byTag.get(r.tagKey);
-      if (m === undefined) byTag.set(r.tagKey, (m = new Map()));
+      const m = byTag.get(r.tagKey) ?? new Map<number, CorrectionRow>();
+      byTag.set(r.tagKey, m);
       m.set(r.ts, r); // the last row for a timestamp wins
     }
     const chunksOf = db.prepare(

@@ -2,9 +2,14 @@
 export { csvField, kpiTableCsv, splitCsvLine } from './csv.js';
 export { exportHistoryCsv, exportHistoryParquet } from './export.js';
 export {
+  CORRECTIONS_PER_AUDIT_ENTRY,
+  correctionAuditRecords,
+  type ImportConflict,
+  type ImportMode,
   type ImportOptions,
   type ImportProgress,
   type ImportResult,
   type ImportRowError,
+  type ImportValue,
   importCsv,
 } from './import.js';

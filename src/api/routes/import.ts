@@ -1,7 +1,12 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { exportHistoryCsv, exportHistoryParquet, importCsv } from '../../analytics/history/index.js';
+import {
+  correctionAuditRecords,
+  exportHistoryCsv,
+  exportHistoryParquet,
+  importCsv,
+} from '../../analytics/history/index.js';
 import { GotthardError } from '../../errors.js';
 import type { TagRecord } from '../../model/tag.js';
 import { requireInScope, visibleTo } from '../../security/auth/index.js';
@@ -10,6 +15,12 @@ import { checkCount, checkRange, READ_LIMITS } from '../limits.js';
 import { ErrorReply } from '../schemas.js';
 import { parseRange } from '../time.js';
 import type { HubView } from '../types.js';
+import { actorOf } from './auth.js';
+
+const ImportValue = Type.Object({
+  value: Type.Union([Type.Number(), Type.String(), Type.Null()]),
+  status: Type.Integer({ description: 'OPC UA StatusCode (0 = Good).' }),
+});
 
 /** History in and out: CSV import (streamed, any size) and CSV / Parquet export. */
 export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app, { hub }) => {
@@ -25,8 +36,12 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
       schema: {
         summary: 'Import history of existing tags from CSV: tag id, source timestamp, value[, status] per line',
         description:
-          'Send the file as the body with content-type text/csv. Rows with errors are reported by line number and skipped; ' +
-          'every accepted row is durable when the reply comes. KPIs of the imported period are recomputed on demand.',
+          'Send the file as the body with content-type text/csv. Rows with errors are reported by line number and skipped. ' +
+          'Every valid row is compared with what is stored at its (tag, source timestamp): `accepted` (nothing stored, now stored), ' +
+          '`unchanged` (same value and status stored) or `conflicting` (a different value is stored and kept). ' +
+          'With `mode=correct` conflicting rows replace the stored value (`corrected`), each replacement is written to the ' +
+          'audit log with old and new value and status (action `history.correct`). Every accepted or corrected row is durable ' +
+          'when the reply comes; KPIs of the touched periods are recomputed on demand.',
         tags: ['history'],
         consumes: ['text/csv'],
         querystring: Type.Object({
@@ -36,14 +51,53 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
             default: 1000,
             description: 'Row errors listed at most.',
           }),
+          maxRows: Type.Integer({
+            minimum: 0,
+            maximum: 100_000,
+            default: 100,
+            description:
+              'Line numbers listed per kind of row (accepted, unchanged, conflicting, corrected) and conflicts detailed, at most.',
+          }),
+          mode: Type.Union([Type.Literal('insert'), Type.Literal('correct')], {
+            default: 'insert',
+            description:
+              '`insert` keeps stored values and reports differing rows as conflicting; `correct` replaces them (audited).',
+          }),
         }),
         response: {
           200: Type.Object({
+            mode: Type.Union([Type.Literal('insert'), Type.Literal('correct')]),
             lines: Type.Integer(),
-            accepted: Type.Integer(),
+            accepted: Type.Integer({ description: 'Rows stored where nothing was stored.' }),
+            unchanged: Type.Integer({ description: 'Rows whose value and status were already stored.' }),
+            conflicting: Type.Integer({
+              description: 'Rows that differ from the stored value, not stored (insert mode).',
+            }),
+            corrected: Type.Integer({ description: 'Rows that replaced a different stored value (correct mode).' }),
             rejected: Type.Integer(),
             bytes: Type.Integer(),
             errors: Type.Array(Type.Object({ line: Type.Integer(), message: Type.String() })),
+            rows: Type.Object(
+              {
+                accepted: Type.Array(Type.Integer()),
+                unchanged: Type.Array(Type.Integer()),
+                conflicting: Type.Array(Type.Integer()),
+                corrected: Type.Array(Type.Integer()),
+              },
+              { description: 'The first `maxRows` line numbers of each kind.' },
+            ),
+            conflicts: Type.Array(
+              Type.Object({
+                line: Type.Integer(),
+                tag: Type.String(),
+                ts: Type.String(),
+                stored: ImportValue,
+                imported: ImportValue,
+              }),
+              {
+                description: 'The first `maxRows` conflicting (or, in correct mode, corrected) rows with both values.',
+              },
+            ),
             tags: Type.Array(
               Type.Object({ id: Type.String(), from: Type.String(), to: Type.String(), count: Type.Integer() }),
             ),
@@ -58,13 +112,37 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
       if (body === undefined || typeof (body as Readable).pipe !== 'function') {
         throw new GotthardError('GT_BAD_REQUEST', 'send the CSV file as the request body with content-type text/csv');
       }
-      const res = await importCsv(hub.historian, body, { maxErrors: req.query.maxErrors });
+      const mode = req.query.mode;
+      const actor = actorOf(req.principal);
+      const res = await importCsv(hub.historian, body, {
+        maxErrors: req.query.maxErrors,
+        maxRows: req.query.maxRows,
+        mode,
+        // Appended once the batch's corrections are durable; one entry per ≤ 200 replacements.
+        onCorrected: (cs) => {
+          for (const r of correctionAuditRecords(cs, 'POST /api/v1/import?mode=correct'))
+            hub.audit?.append({ ...r, actor, ip: req.ip });
+        },
+      });
       const byAsset = new Map<string, number>();
       for (const t of res.tags) byAsset.set(t.assetPath, Math.min(byAsset.get(t.assetPath) ?? t.from, t.from));
       for (const [asset, from] of byAsset) hub.kpi?.invalidate([asset], from);
-      req.log.info({ accepted: res.accepted, rejected: res.rejected, lines: res.lines }, 'history imported');
+      req.log.info(
+        {
+          mode,
+          accepted: res.accepted,
+          unchanged: res.unchanged,
+          conflicting: res.conflicting,
+          corrected: res.corrected,
+          rejected: res.rejected,
+          lines: res.lines,
+        },
+        'history imported',
+      );
       return {
         ...res,
+        mode,
+        conflicts: res.conflicts.map((c) => ({ ...c, ts: new Date(c.ts).toISOString() })),
         tags: res.tags.map((t) => ({
           id: t.id,
           from: new Date(t.from).toISOString(),

@@ -1,9 +1,16 @@
 import { createReadStream, createWriteStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
-import { exportHistoryCsv, exportHistoryParquet, type ImportResult, importCsv } from '../../analytics/history/index.js';
+import {
+  correctionAuditRecords,
+  exportHistoryCsv,
+  exportHistoryParquet,
+  type ImportResult,
+  importCsv,
+} from '../../analytics/history/index.js';
 import { KpiStore } from '../../analytics/kpi/index.js';
 import { parseRange } from '../../api/index.js';
 import type { GotthardConfig } from '../../config/index.js';
@@ -12,6 +19,7 @@ import { GotthardError } from '../../errors.js';
 import type { Historian } from '../../historian/index.js';
 import { createHistorian } from '../../historian/index.js';
 import type { TagRecord } from '../../model/tag.js';
+import { AuditLog } from '../../security/audit/index.js';
 import { cliLogger } from '../log.js';
 
 interface Common {
@@ -60,20 +68,33 @@ function progressLine(total: number) {
   };
 }
 
-function report(
-  file: string,
-  r: Pick<ImportResult, 'accepted' | 'rejected' | 'lines'> & { errors: { line: number; message: string }[] },
-  json: boolean,
-): void {
+type Reported = Pick<
+  ImportResult,
+  'accepted' | 'unchanged' | 'conflicting' | 'corrected' | 'rejected' | 'lines' | 'errors' | 'rows'
+> & { conflicts: { line: number; tag: string; ts: number | string; stored: unknown; imported: unknown }[] };
+
+function report(file: string, r: Reported, json: boolean): void {
   process.stderr.write('\n');
   if (json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   else {
     for (const e of r.errors) process.stdout.write(`${file}:${e.line}: ${e.message}\n`);
     if (r.rejected > r.errors.length)
       process.stdout.write(`… and ${r.rejected - r.errors.length} more rejected rows\n`);
-    process.stdout.write(`${file}: ${r.accepted} rows imported, ${r.rejected} rejected (${r.lines} lines)\n`);
+    const word = r.corrected > 0 ? 'corrected' : 'conflicts with the stored value (kept; --correct replaces it)';
+    for (const c of r.conflicts) {
+      const ts = typeof c.ts === 'number' ? new Date(c.ts).toISOString() : c.ts;
+      process.stdout.write(
+        `${file}:${c.line}: ${c.tag} at ${ts} ${word}: stored ${JSON.stringify(c.stored)}, file ${JSON.stringify(c.imported)}\n`,
+      );
+    }
+    if (r.conflicting + r.corrected > r.conflicts.length)
+      process.stdout.write(`… and ${r.conflicting + r.corrected - r.conflicts.length} more\n`);
+    process.stdout.write(
+      `${file}: ${r.accepted} rows imported, ${r.unchanged} unchanged, ${r.conflicting} conflicting, ` +
+        `${r.corrected} corrected, ${r.rejected} rejected (${r.lines} lines)\n`,
+    );
   }
-  if (r.rejected > 0) process.exitCode = 1;
+  if (r.rejected > 0 || r.conflicting > 0) process.exitCode = 1;
 }
 
 export function registerImportExport(program: Command): void {
@@ -86,47 +107,76 @@ export function registerImportExport(program: Command): void {
     .option('--url <url>', 'import through a running hub, e.g. http://127.0.0.1:8080')
     .option('--token <token>', TOKEN_HELP)
     .option('--max-errors <n>', 'list at most this many row errors', '1000')
+    .option('--max-rows <n>', 'list at most this many line numbers per kind of row and conflicts', '100')
+    .option(
+      '--correct',
+      'replace stored values that differ at the same tag and timestamp (audited as history.correct); without it they are kept and reported as conflicting',
+    )
     .option('--json', 'print the result as JSON')
-    .action(async (file: string, o: Common & { maxErrors: string; json?: boolean }) => {
-      const total = statSync(file).size;
-      const show = progressLine(total);
-      if (o.url) {
-        let sent = 0;
-        const counter = new Transform({
-          transform(chunk: Buffer, _enc, done) {
-            sent += chunk.length;
-            show(sent, 0, 0);
-            done(null, chunk);
-          },
-        });
-        const body = Readable.toWeb(createReadStream(file).pipe(counter)) as ReadableStream;
-        const res = await fetch(`${o.url.replace(/\/$/, '')}/api/v1/import?maxErrors=${Number(o.maxErrors)}`, {
-          method: 'POST',
-          headers: { 'content-type': 'text/csv', ...authHeaders(o) },
-          body,
-          duplex: 'half',
-        } as RequestInit);
-        const out = (await res.json()) as ImportResult & { error?: { message: string } };
-        if (!res.ok) throw new GotthardError('GT_BAD_REQUEST', `${o.url}: ${out.error?.message ?? res.statusText}`);
-        report(file, out, o.json === true);
-        return;
-      }
-      await withHistorian(o, async (h, c) => {
-        const r = await importCsv(h, createReadStream(file), {
-          maxErrors: Number(o.maxErrors),
-          progressEvery: 10_000,
-          onProgress: (p) => show(p.bytes, p.accepted, p.rejected),
-        });
-        // Stored KPI periods of the imported machines are recomputed on demand (no KPI store yet: none).
-        const kpiDb = join(c.dataDir, 'kpi.db');
-        if (existsSync(kpiDb)) {
-          const store = new KpiStore(kpiDb);
-          for (const t of r.tags) store.invalidate(t.assetPath, t.from, Number.MAX_SAFE_INTEGER);
-          store.close();
+    .action(
+      async (file: string, o: Common & { maxErrors: string; maxRows: string; correct?: boolean; json?: boolean }) => {
+        const mode = o.correct === true ? 'correct' : 'insert';
+        const total = statSync(file).size;
+        const show = progressLine(total);
+        if (o.url) {
+          let sent = 0;
+          const counter = new Transform({
+            transform(chunk: Buffer, _enc, done) {
+              sent += chunk.length;
+              show(sent, 0, 0);
+              done(null, chunk);
+            },
+          });
+          const body = Readable.toWeb(createReadStream(file).pipe(counter)) as ReadableStream;
+          const res = await fetch(
+            `${o.url.replace(/\/$/, '')}/api/v1/import?maxErrors=${Number(o.maxErrors)}&maxRows=${Number(o.maxRows)}&mode=${mode}`,
+            {
+              method: 'POST',
+              headers: { 'content-type': 'text/csv', ...authHeaders(o) },
+              body,
+              duplex: 'half',
+            } as RequestInit,
+          );
+          const out = (await res.json()) as Reported & { error?: { message: string } };
+          if (!res.ok) throw new GotthardError('GT_BAD_REQUEST', `${o.url}: ${out.error?.message ?? res.statusText}`);
+          report(file, out, o.json === true);
+          return;
         }
-        report(file, r, o.json === true);
-      });
-    });
+        await withHistorian(o, async (h, c) => {
+          // Offline corrections go to the hub's own audit log in the data folder (chained on from it).
+          const audit =
+            mode === 'correct'
+              ? new AuditLog({ file: join(c.dataDir, 'audit', 'audit.log'), logger: cliLogger('warn') })
+              : undefined;
+          audit?.open();
+          const actor = `cli:${userInfo().username}`;
+          let r: ImportResult;
+          try {
+            r = await importCsv(h, createReadStream(file), {
+              maxErrors: Number(o.maxErrors),
+              maxRows: Number(o.maxRows),
+              mode,
+              progressEvery: 10_000,
+              onProgress: (p) => show(p.bytes, p.accepted, p.rejected),
+              onCorrected: (cs) => {
+                for (const rec of correctionAuditRecords(cs, `gotthard import --correct ${file}`))
+                  audit?.append({ ...rec, actor });
+              },
+            });
+          } finally {
+            audit?.close();
+          }
+          // Stored KPI periods of the imported machines are recomputed on demand (no KPI store yet: none).
+          const kpiDb = join(c.dataDir, 'kpi.db');
+          if (existsSync(kpiDb)) {
+            const store = new KpiStore(kpiDb);
+            for (const t of r.tags) store.invalidate(t.assetPath, t.from, Number.MAX_SAFE_INTEGER);
+            store.close();
+          }
+          report(file, r, o.json === true);
+        });
+      },
+    );
 
   const exp = program.command('export').description('Export tag history (CSV, Parquet) or KPI tables (CSV)');
   exp

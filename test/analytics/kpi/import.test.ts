@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { parquetReadObjects } from 'hyparquet';
+import { pino as pinoLogger } from 'pino';
 import { buildApi } from '../../../src/api/index.js';
 import type { HubView } from '../../../src/api/types.js';
 import { buildAssetTree } from '../../../src/model/assets.js';
+import { AuditLog, readEntries } from '../../../src/security/audit/index.js';
 import { authedInject, openTestAuth } from '../../helpers/auth.js';
 import { close, type Fixture, fixture, HOUR, log, MIN } from './helpers.js';
 
@@ -52,14 +55,18 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
   let app: FastifyInstance;
   let inject: ReturnType<typeof authedInject>;
   let testAuth: Awaited<ReturnType<typeof openTestAuth>>;
+  let audit: AuditLog;
   before(async () => {
     f = await fixture([M], {
       shifts: [{ name: 'early', start: '06:00', end: '14:00', breaks: [{ start: '08:00', end: '08:15' }] }],
       energy: { price: 0.2, tariff: [{ name: 'peak', start: '07:00', end: '20:00', price: 0.3 }] },
     });
+    audit = new AuditLog({ file: join(f.dir, 'audit', 'audit.log'), logger: pinoLogger({ level: 'silent' }) });
+    audit.open();
     const hub: HubView = {
       historian: f.historian,
       kpi: f.service,
+      audit,
       health: () => {
         throw new Error('not used');
       },
@@ -71,6 +78,7 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
   });
   after(async () => {
     await app.close();
+    audit.close();
     await f.close();
     testAuth.close();
   });
@@ -171,6 +179,11 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
       payload: csv.body.replace(/,[A-Za-z]+\n/g, '\n').replace(/status,status_name/, 'status'),
     });
     assert.equal(again.json().rejected, 0, JSON.stringify(again.json().errors));
+    assert.deepEqual(
+      [again.json().accepted, again.json().unchanged, again.json().conflicting],
+      [0, 23, 0],
+      'every re-imported row is reported as unchanged, none as accepted',
+    );
     const after = await inject(`/api/v1/history/dataset?${q}&format=csv`);
     assert.equal(
       after.body.trim().split('\n').length,
@@ -178,5 +191,69 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
       'a re-import of the exported rows stores nothing twice (idempotent on tag and source timestamp)',
     );
     assert.equal(after.body, csv.body, 'the history is unchanged by the re-import');
+  });
+
+  it('reports a differing value as conflicting and keeps it; mode=correct replaces it, audits old and new, recomputes KPIs', async () => {
+    const parts = `${M}/production/good_parts`;
+    const csv = [
+      'tag,ts,value,status',
+      `${parts},${t(7)},1050,`, // line 2: same as stored
+      `${parts},${t(13, 59)},230,`, // line 3: stored 210
+      `${parts},${t(13, 30)},200,`, // line 4: new row
+    ].join('\n');
+    const summary = async () => (await inject(`/api/v1/kpi/summary?asset=${M}&shift=2026-01-13/early`)).json();
+    const series = async () =>
+      (await inject(`/api/v1/kpi/series?asset=acme/zurich&period=shift&from=${t(0)}&to=${t(24)}`)).json();
+    assert.ok(close((await summary()).kpis.oee, 300 / 465));
+    assert.ok(close((await series()).rows[0].kpis.oee, 300 / 465));
+    const key = (await f.historian.getTag(parts))?.key as number;
+    const at = async (ts: string) =>
+      (await f.historian.raw({ tagKey: key, from: Date.parse(ts), to: Date.parse(ts) + 1, limit: 1 })).samples[0]
+        ?.value;
+
+    const plain = await inject({
+      method: 'POST',
+      url: '/api/v1/import',
+      headers: { 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    assert.equal(plain.statusCode, 200, plain.body);
+    const p = plain.json();
+    assert.deepEqual(
+      [p.mode, p.accepted, p.unchanged, p.conflicting, p.corrected, p.rejected],
+      ['insert', 1, 1, 1, 0, 0],
+    );
+    assert.deepEqual(p.rows, { accepted: [4], unchanged: [2], conflicting: [3], corrected: [] });
+    assert.deepEqual(p.conflicts, [
+      { line: 3, tag: parts, ts: t(13, 59), stored: { value: 210, status: 0 }, imported: { value: 230, status: 0 } },
+    ]);
+    assert.equal(await at(t(13, 59)), 210, 'insert mode keeps the stored value');
+    assert.equal(readEntries(audit.file).filter((e) => e.action === 'history.correct').length, 0);
+
+    const fixed = await inject({
+      method: 'POST',
+      url: '/api/v1/import?mode=correct',
+      headers: { 'content-type': 'text/csv' },
+      payload: csv,
+    });
+    assert.equal(fixed.statusCode, 200, fixed.body);
+    const c = fixed.json();
+    assert.deepEqual(
+      [c.mode, c.accepted, c.unchanged, c.conflicting, c.corrected, c.rejected],
+      ['correct', 0, 2, 0, 1, 0],
+    );
+    assert.deepEqual(c.rows.corrected, [3]);
+    assert.equal(await at(t(13, 59)), 230, 'correct mode stores the new value');
+    const entries = readEntries(audit.file).filter((e) => e.action === 'history.correct');
+    assert.equal(entries.length, 1);
+    assert.equal(entries[0]?.outcome, 'ok');
+    assert.match(entries[0]?.actor ?? '', /^(user|token):/);
+    assert.deepEqual((entries[0]?.details as { corrections?: unknown[] } | undefined)?.corrections, [
+      { tag: parts, ts: t(13, 59), line: 3, old: { value: 210, status: 0 }, new: { value: 230, status: 0 } },
+    ]);
+    // Good parts 300 → 320 (the last counter reading rose by 20; the 13:30 reading lies on the way):
+    // OEE = good × ideal cycle time / planned busy time = 320 min / 465 min.
+    assert.ok(close((await summary()).kpis.oee, 320 / 465), JSON.stringify((await summary()).kpis));
+    assert.ok(close((await series()).rows[0].kpis.oee, 320 / 465));
   });
 });
