@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { correctionAuditRecords, type ImportConflict, importCsv } from '../../src/analytics/history/index.js';
 import type { Historian } from '../../src/historian/index.js';
 import { SampleBatch } from '../../src/model/sample.js';
 import type { Sink } from '../../src/pipeline/types.js';
@@ -385,6 +387,78 @@ export function historianSuite(name: string, backend: SuiteBackend): void {
       await h2.open();
       await check(h2);
       await h2.close();
+    });
+
+    it('CSV import round-trip: accepted, unchanged, conflicting (old kept), then corrected and audited', async () => {
+      const path = await backend.newStore();
+      const h = backend.open(path, { chunkMaxValues: 16 });
+      await h.open();
+      const id = 'acme/line1/imp';
+      const [key] = await h.register([tagDef(id), tagDef('acme/line1/label', { dataType: 'String' })]);
+      assert.ok(key !== undefined);
+      const iso = (i: number) => new Date(T0 + i * 60_000).toISOString();
+      const rows = Array.from({ length: 40 }, (_, i) => `${id},${iso(i)},${i * 1.5},`);
+      const run = async (lines: string[], mode: 'insert' | 'correct' = 'insert') => {
+        const corrected: ImportConflict[] = [];
+        const r = await importCsv(h, Readable.from([`${lines.join('\n')}\n`]), {
+          mode,
+          batchSize: 7, // several batches, and rows of one file compared with rows of an earlier batch
+          onCorrected: (cs) => corrected.push(...cs),
+        });
+        return { r, corrected };
+      };
+      const first = await run(rows);
+      assert.deepEqual([first.r.accepted, first.r.unchanged, first.r.conflicting], [40, 0, 0]);
+      await backend.settle(h);
+      const same = await run(rows);
+      assert.deepEqual([same.r.accepted, same.r.unchanged, same.r.conflicting, same.r.corrected], [0, 40, 0, 0]);
+      const changed = [...rows];
+      changed[5] = `${id},${iso(5)},99,`; // line 6
+      changed[39] = `${id},${iso(39)},,BadNoCommunication`; // line 40: the newest row
+      changed.push(`${id},${iso(5)},98,`); // line 41: the same timestamp again in the same file
+      const conflict = await run(changed);
+      assert.deepEqual(
+        [conflict.r.accepted, conflict.r.unchanged, conflict.r.conflicting, conflict.r.corrected],
+        [0, 38, 3, 0],
+      );
+      assert.deepEqual(conflict.r.rows.conflicting, [6, 40, 41]);
+      assert.deepEqual(conflict.r.conflicts[0], {
+        line: 6,
+        tag: id,
+        ts: T0 + 5 * 60_000,
+        stored: { value: 7.5, status: 0 },
+        imported: { value: 99, status: 0 },
+      });
+      const values = async () => (await allRaw(h, key)).map((s) => [s.value, s.status]);
+      const before = await values();
+      assert.deepEqual(before[5], [7.5, 0], 'insert mode keeps the stored value');
+      const fix = await run(changed.slice(0, 40), 'correct');
+      assert.deepEqual([fix.r.accepted, fix.r.unchanged, fix.r.conflicting, fix.r.corrected], [0, 38, 0, 2]);
+      assert.deepEqual(
+        fix.corrected.map((c) => [c.line, c.stored, c.imported]),
+        [
+          [6, { value: 7.5, status: 0 }, { value: 99, status: 0 }],
+          [40, { value: 58.5, status: 0 }, { value: null, status: BAD }],
+        ],
+      );
+      const audit = correctionAuditRecords(fix.corrected, 'test');
+      assert.equal(audit.length, 1);
+      assert.deepEqual((audit[0]?.details as { corrections?: unknown[] } | undefined)?.corrections?.[0], {
+        tag: id,
+        ts: iso(5),
+        line: 6,
+        old: { value: 7.5, status: 0 },
+        new: { value: 99, status: 0 },
+      });
+      const after = await values();
+      assert.deepEqual(after[5], [99, 0]);
+      assert.deepEqual(after[39], [null, BAD]);
+      assert.equal(after.length, 40);
+      assert.deepEqual((await h.latest([key]))[0]?.status, BAD);
+      // Once corrected, the corrected file is unchanged and the original one conflicts.
+      const again = await run(changed.slice(0, 40));
+      assert.deepEqual([again.r.unchanged, again.r.conflicting], [40, 0]);
+      await h.close();
     });
 
     it('reports stats and keeps the database consistent', async () => {
