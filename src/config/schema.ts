@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { importsSchema } from '../analytics/history/config.js';
 import { kpiConfigSchema } from '../analytics/kpi/config.js';
 import { pdmConfigSchema } from '../analytics/pdm/config.js';
 import { securitySchema } from '../security/auth/config.js';
@@ -217,6 +218,7 @@ export const configSchema = z
     assets: assetModelSchema.default({ enterprise: { id: 'acme' }, sites: [] }),
     historian: historianSchema,
     sources: z.array(sourceConfigSchema).default([]).describe('Connections to the shop floor, e.g. OPC UA servers.'),
+    imports: importsSchema,
     demo: demoSchema.describe('Settings of the built-in demo plant, used by `gotthard start --demo`.'),
     uns: unsSchema.optional(),
     kpi: kpiConfigSchema.prefault({}),

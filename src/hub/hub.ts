@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { importTagDefinitions } from '../analytics/history/index.js';
 import { KpiService } from '../analytics/kpi/index.js';
 import { PdmMonitor } from '../analytics/pdm/index.js';
 import type { HubHealth, HubView, ServerCertificate, SiteInfo } from '../api/index.js';
@@ -154,6 +155,8 @@ export class Hub implements HubView {
     });
     await historian.open();
     this.historianImpl = historian;
+    // Tags declared for import only (config `imports`): registered so their history can be imported.
+    await historian.register(importTagDefinitions(c.imports));
     this.pipeline.addSink(historian);
     // Read before this run overwrites it: since when nothing was collected, and whether the last run
     // ended cleanly (marked as a gap once the sources are known, below).

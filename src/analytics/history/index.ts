@@ -1,4 +1,6 @@
 /** History in and out: CSV import for existing tags, CSV and Parquet export, KPI tables as CSV. */
+
+export { IMPORT_SOURCE, type ImportsConfig, importsSchema } from './config.js';
 export { csvField, kpiTableCsv, splitCsvLine } from './csv.js';
 export { exportHistoryCsv, exportHistoryParquet } from './export.js';
 export {
@@ -13,3 +15,4 @@ export {
   type ImportValue,
   importCsv,
 } from './import.js';
+export { importTagDefinitions } from './importTags.js';

@@ -564,6 +564,8 @@ export class KpiService {
 
   /** After history was imported or changed: forgets stored periods of these assets from `from` on. */
   invalidate(assets: Iterable<string>, from: number): void {
+    // Imported history may belong to tags registered since the machine list was cached (config `imports`).
+    this.machineCache = undefined;
     for (const a of assets) this.store.invalidate(a, from, Number.MAX_SAFE_INTEGER);
   }
 

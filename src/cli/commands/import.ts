@@ -10,6 +10,7 @@ import {
   exportHistoryParquet,
   type ImportResult,
   importCsv,
+  importTagDefinitions,
 } from '../../analytics/history/index.js';
 import { KpiStore } from '../../analytics/kpi/index.js';
 import { parseRange } from '../../api/index.js';
@@ -143,6 +144,8 @@ export function registerImportExport(program: Command): void {
           return;
         }
         await withHistorian(o, async (h, c) => {
+          // Tags declared for import only (config `imports`) exist before their rows are read.
+          await h.register(importTagDefinitions(c.imports));
           // Offline corrections go to the hub's own audit log in the data folder (chained on from it).
           const audit =
             mode === 'correct'

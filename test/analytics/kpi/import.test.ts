@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { parquetReadObjects } from 'hyparquet';
 import { pino as pinoLogger } from 'pino';
+import { importTagDefinitions } from '../../../src/analytics/history/index.js';
 import { buildApi } from '../../../src/api/index.js';
 import type { HubView } from '../../../src/api/types.js';
+import { loadConfigFile, validateConfig } from '../../../src/config/index.js';
 import { buildAssetTree } from '../../../src/model/assets.js';
 import { AuditLog, readEntries } from '../../../src/security/audit/index.js';
 import { authedInject, openTestAuth } from '../../helpers/auth.js';
@@ -255,5 +258,59 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
     // OEE = good × ideal cycle time / planned busy time = 320 min / 465 min.
     assert.ok(close((await summary()).kpis.oee, 320 / 465), JSON.stringify((await summary()).kpis));
     assert.ok(close((await series()).rows[0].kpis.oee, 320 / 465));
+  });
+
+  it('imports the history of a machine declared for import only (config `imports`, no device) and computes its KPIs', async () => {
+    const M2 = 'acme/zurich/machining/line1/lathe9';
+    const file = join(f.dir, 'imports.yaml');
+    writeFileSync(
+      file,
+      [
+        'imports:',
+        `  - asset: ${M2}`,
+        '    tags:',
+        '      - { name: status/machine_state, dataType: UInt }',
+        '      - { name: production/good_parts, dataType: UInt }',
+        '      - { name: production/scrap_parts, dataType: UInt }',
+        '      - { name: production/ideal_cycle_time, unit: s }',
+        '      - { name: energy/energy_total, unit: kWh }',
+      ].join('\n'),
+    );
+    const cfg = loadConfigFile(file);
+    const defs = importTagDefinitions(cfg.imports);
+    assert.deepEqual(
+      defs.map((d) => [d.id, d.assetPath, d.name, d.dataType, d.lineage.source]),
+      [
+        [`${M2}/status/machine_state`, M2, 'machine_state', 'UInt', 'import'],
+        [`${M2}/production/good_parts`, M2, 'good_parts', 'UInt', 'import'],
+        [`${M2}/production/scrap_parts`, M2, 'scrap_parts', 'UInt', 'import'],
+        [`${M2}/production/ideal_cycle_time`, M2, 'ideal_cycle_time', 'Double', 'import'],
+        [`${M2}/energy/energy_total`, M2, 'energy_total', 'Double', 'import'],
+      ],
+    );
+    assert.throws(
+      () => validateConfig({ imports: [{ asset: M2, tags: [{ name: 'a' }, { name: 'a' }] }] }),
+      /imports\.0\.tags\.1\.name.*declared twice|declared twice.*imports/s,
+    );
+    assert.throws(() => validateConfig({ imports: [{ asset: 'Acme/Zurich', tags: [{ name: 'a' }] }] }), /imports/);
+    const before = await inject({
+      method: 'POST',
+      url: '/api/v1/import',
+      headers: { 'content-type': 'text/csv' },
+      payload: CSV.replaceAll(M, M2),
+    });
+    assert.equal(before.json().accepted, 0, 'without the declaration every row is an unknown tag');
+    assert.match(before.json().errors[0].message, /unknown tag.*imports/);
+    await f.historian.register(defs); // what the hub (and the offline CLI import) do at start
+    const r = await inject({
+      method: 'POST',
+      url: '/api/v1/import',
+      headers: { 'content-type': 'text/csv' },
+      payload: CSV.replaceAll(M, M2),
+    });
+    assert.equal(r.statusCode, 200, r.body);
+    assert.deepEqual([r.json().accepted, r.json().rejected], [23, 6]);
+    const s = (await inject(`/api/v1/kpi/summary?asset=${M2}&shift=2026-01-13/early`)).json();
+    assert.ok(close(s.kpis.oee, 300 / 465), JSON.stringify(s));
   });
 });
