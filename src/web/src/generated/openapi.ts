@@ -1002,7 +1002,7 @@ export interface paths {
         put?: never;
         /**
          * Import history of existing tags from CSV: tag id, source timestamp, value[, status] per line
-         * @description Send the file as the body with content-type text/csv. Rows with errors are reported by line number and skipped; every accepted row is durable when the reply comes. KPIs of the imported period are recomputed on demand.
+         * @description Send the file as the body with content-type text/csv. Rows with errors are reported by line number and skipped. Every valid row is compared with what is stored at its (tag, source timestamp): `accepted` (nothing stored, now stored), `unchanged` (same value and status stored) or `conflicting` (a different value is stored and kept). With `mode=correct` conflicting rows replace the stored value (`corrected`), each replacement is written to the audit log with old and new value and status (action `history.correct`). Every accepted or corrected row is durable when the reply comes; KPIs of the touched periods are recomputed on demand.
          *
          *     Needs role `engineer` or higher.
          */
@@ -6090,6 +6090,10 @@ export interface operations {
             query?: {
                 /** @description Row errors listed at most. */
                 maxErrors?: number;
+                /** @description Line numbers listed per kind of row (accepted, unchanged, conflicting, corrected) and conflicts detailed, at most. */
+                maxRows?: number;
+                /** @description `insert` keeps stored values and reports differing rows as conflicting; `correct` replaces them (audited). */
+                mode?: "insert" | "correct";
             };
             header?: never;
             path?: never;
@@ -6104,13 +6108,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        mode: "insert" | "correct";
                         lines: number;
+                        /** @description Rows stored where nothing was stored. */
                         accepted: number;
+                        /** @description Rows whose value and status were already stored. */
+                        unchanged: number;
+                        /** @description Rows that differ from the stored value, not stored (insert mode). */
+                        conflicting: number;
+                        /** @description Rows that replaced a different stored value (correct mode). */
+                        corrected: number;
                         rejected: number;
                         bytes: number;
                         errors: {
                             line: number;
                             message: string;
+                        }[];
+                        /** @description The first `maxRows` line numbers of each kind. */
+                        rows: {
+                            accepted: number[];
+                            unchanged: number[];
+                            conflicting: number[];
+                            corrected: number[];
+                        };
+                        /** @description The first `maxRows` conflicting (or, in correct mode, corrected) rows with both values. */
+                        conflicts: {
+                            line: number;
+                            tag: string;
+                            ts: string;
+                            stored: {
+                                value: number | string | (never | null);
+                                /** @description OPC UA StatusCode (0 = Good). */
+                                status: number;
+                            };
+                            imported: {
+                                value: number | string | (never | null);
+                                /** @description OPC UA StatusCode (0 = Good). */
+                                status: number;
+                            };
                         }[];
                         tags: {
                             id: string;
