@@ -91,8 +91,8 @@ function report(file: string, r: Reported, json: boolean): void {
     if (r.conflicting + r.corrected > r.conflicts.length)
       process.stdout.write(`… and ${r.conflicting + r.corrected - r.conflicts.length} more\n`);
     process.stdout.write(
-      `${file}: ${r.accepted} rows imported, ${r.unchanged} unchanged, ${r.conflicting} conflicting, ` +
-        `${r.corrected} corrected, ${r.rejected} rejected (${r.lines} lines)\n`,
+      `${file}: ${r.accepted} rows imported, ${r.rejected} rejected (${r.lines} lines); ` +
+        `${r.unchanged} unchanged, ${r.conflicting} conflicting, ${r.corrected} corrected\n`,
     );
   }
   if (r.rejected > 0 || r.conflicting > 0) process.exitCode = 1;
