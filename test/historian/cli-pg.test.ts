@@ -150,3 +150,73 @@ describe('gotthard import / export with a PostgreSQL config', { timeout: 180_000
     });
   });
 });
+
+/**
+ * Issue 16: a re-import said `accepted` and kept the old value, and import needed a fake device.
+ * Offline on PostgreSQL: a tag declared only under `imports`, a conflicting re-import (kept, exit 1),
+ * then `--correct` (replaced, audited in the data folder's audit log with old and new value).
+ */
+describe('gotthard import --correct and import-only tags (PostgreSQL config)', { timeout: 180_000 }, () => {
+  const schema = randomSchema();
+  const dir = mkdtempSync(join(tmpdir(), 'gt-cli-corr-'));
+  const config = join(dir, 'gotthard.yaml');
+  const M = 'acme/zurich/machining/line2/lathe3';
+  const PARTS = `${M}/production/good_parts`;
+
+  after(async () => {
+    await dropSchemas(connectionString, [schema]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports an import-only tag, reports conflicts, corrects them with an audit entry', async () => {
+    writeFileSync(
+      config,
+      `dataDir: ${JSON.stringify(join(dir, 'data'))}\nhistorian:\n  engine: postgres\n  postgres:\n    connectionString: ${JSON.stringify(connectionString)}\n    schema: ${schema}\n` +
+        `imports:\n  - asset: ${M}\n    tags:\n      - { name: production/good_parts, dataType: UInt }\n`,
+    );
+    const at = (i: number) => new Date(T0 + i * 60_000).toISOString();
+    const file = join(dir, 'parts.csv');
+    writeFileSync(file, `${PARTS},${at(0)},10\n${PARTS},${at(1)},20\n${PARTS},${at(2)},30\n`);
+    const first = await run(process.execPath, [...CLI, 'import', file, '-c', config]);
+    assert.match(first.stdout, /3 rows imported, 0 rejected \(3 lines\); 0 unchanged, 0 conflicting, 0 corrected/);
+
+    writeFileSync(file, `${PARTS},${at(0)},10\n${PARTS},${at(1)},25\n`);
+    const conflict = (await run(process.execPath, [...CLI, 'import', file, '-c', config]).catch(
+      (err: Failed) => err,
+    )) as Failed;
+    assert.equal(conflict.code, 1, 'a conflict fails the command');
+    assert.match(
+      conflict.stdout,
+      /:2: .*good_parts at .* conflicts with the stored value \(kept; --correct replaces it\)/,
+    );
+    assert.match(conflict.stdout, /0 rows imported, 0 rejected \(2 lines\); 1 unchanged, 1 conflicting, 0 corrected/);
+
+    const fixed = await run(process.execPath, [...CLI, 'import', file, '-c', config, '--correct', '--json']);
+    const out = JSON.parse(fixed.stdout) as { accepted: number; unchanged: number; corrected: number };
+    assert.deepEqual([out.accepted, out.unchanged, out.corrected], [0, 1, 1]);
+
+    const h = createPostgresHistorian({ connectionString, schema, logger: log });
+    await h.open();
+    try {
+      const tag = await h.getTag(PARTS);
+      assert.equal(tag?.lineage.source, 'import');
+      const page = await h.raw({ tagKey: tag?.key as number, from: T0, to: T0 + 600_000, limit: 10 });
+      assert.deepEqual(
+        page.samples.map((s) => s.value),
+        [10, 25, 30],
+      );
+    } finally {
+      await h.close();
+    }
+    const audit = readFileSync(join(dir, 'data', 'audit', 'audit.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { action: string; actor: string; details: { corrections: unknown[] } });
+    const corr = audit.filter((e) => e.action === 'history.correct');
+    assert.equal(corr.length, 1);
+    assert.match(corr[0]?.actor ?? '', /^cli:/);
+    assert.deepEqual(corr[0]?.details.corrections, [
+      { tag: PARTS, ts: at(1), line: 2, old: { value: 20, status: 0 }, new: { value: 25, status: 0 } },
+    ]);
+  });
+});
