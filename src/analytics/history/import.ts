@@ -71,6 +71,8 @@ export interface ImportOptions {
   maxRows?: number;
   batchSize?: number;
   mode?: ImportMode;
+  /** A reason to refuse a tag (e.g. outside the caller's scope); its rows are rejected with it. */
+  refuseTag?: (tag: TagRecord) => string | undefined;
   /** Correct mode: every replacement of a batch, once it is durable (for the audit trail). */
   onCorrected?: (corrections: readonly ImportConflict[]) => void;
   now?: () => number;
@@ -181,6 +183,7 @@ export async function importCsv(
     bytes: res.bytes,
   });
   const tags = new Map<string, TagRecord | null>();
+  const refused = new Map<string, string>();
   const spans = new Map<number, { id: string; assetPath: string; from: number; to: number; count: number }>();
   let pending: ParsedRow[] = [];
   const fail = (line: number, message: string) => {
@@ -283,6 +286,15 @@ export async function importCsv(
       if (tag === undefined) {
         tag = (await historian.getTag(id)) ?? null;
         tags.set(id, tag);
+        if (tag !== null) {
+          const why = opts.refuseTag?.(tag);
+          if (why !== undefined) refused.set(id, why);
+        }
+      }
+      const why = refused.get(id);
+      if (why !== undefined) {
+        fail(n, why);
+        continue;
       }
       if (tag === null) {
         fail(

@@ -114,8 +114,14 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
       }
       const mode = req.query.mode;
       const actor = actorOf(req.principal);
+      const p = req.principal;
       const res = await importCsv(hub.historian, body, {
         maxErrors: req.query.maxErrors,
+        // A scoped principal imports (and corrects) only tags inside its scope; other rows are rejected.
+        refuseTag: (t) =>
+          p === undefined || inScope(p, t.id)
+            ? undefined
+            : `tag "${t.id}" is outside the scope of ${p.kind} "${p.name}" (${p.scope.join(', ')})`,
         maxRows: req.query.maxRows,
         mode,
         // Appended once the batch's corrections are durable; one entry per ≤ 200 replacements.

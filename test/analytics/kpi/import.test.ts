@@ -11,7 +11,7 @@ import type { HubView } from '../../../src/api/types.js';
 import { loadConfigFile, validateConfig } from '../../../src/config/index.js';
 import { buildAssetTree } from '../../../src/model/assets.js';
 import { AuditLog, readEntries } from '../../../src/security/audit/index.js';
-import { authedInject, openTestAuth } from '../../helpers/auth.js';
+import { authedInject, testAuth as makeTestAuth, openTestAuth } from '../../helpers/auth.js';
 import { close, type Fixture, fixture, HOUR, log, MIN } from './helpers.js';
 
 const M = 'acme/zurich/machining/line1/cnc1';
@@ -59,6 +59,7 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
   let inject: ReturnType<typeof authedInject>;
   let testAuth: Awaited<ReturnType<typeof openTestAuth>>;
   let audit: AuditLog;
+  const scoped = makeTestAuth('engineer', ['acme/zurich/machining/line2'], 'line2-engineer');
   before(async () => {
     f = await fixture([M], {
       shifts: [{ name: 'early', start: '06:00', end: '14:00', breaks: [{ start: '08:00', end: '08:15' }] }],
@@ -75,7 +76,7 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
       },
       assetTree: async () => buildAssetTree({ enterprise: { id: 'acme' }, sites: [] }, await f.historian.listTags()),
     } as unknown as HubView;
-    testAuth = await openTestAuth();
+    testAuth = await openTestAuth({ auths: [scoped] });
     app = await buildApi(hub, { logger: log, version: 'test', auth: testAuth.auth });
     inject = authedInject(app, testAuth.headers);
   });
@@ -254,6 +255,20 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
     assert.deepEqual((entries[0]?.details as { corrections?: unknown[] } | undefined)?.corrections, [
       { tag: parts, ts: t(13, 59), line: 3, old: { value: 210, status: 0 }, new: { value: 230, status: 0 } },
     ]);
+    // An engineer scoped to another line cannot correct (or import) this machine's tags.
+    const outside = await authedInject(
+      app,
+      scoped.headers,
+    )({
+      method: 'POST',
+      url: '/api/v1/import?mode=correct',
+      headers: { 'content-type': 'text/csv' },
+      payload: `${parts},${t(13, 59)},999,`,
+    });
+    assert.equal(outside.statusCode, 200, outside.body);
+    assert.deepEqual([outside.json().corrected, outside.json().rejected], [0, 1]);
+    assert.match(outside.json().errors[0].message, /outside the scope of token "line2-engineer"/);
+    assert.equal(await at(t(13, 59)), 230);
     // Good parts 300 → 320 (the last counter reading rose by 20; the 13:30 reading lies on the way):
     // OEE = good × ideal cycle time / planned busy time = 320 min / 465 min.
     assert.ok(close((await summary()).kpis.oee, 320 / 465), JSON.stringify((await summary()).kpis));
