@@ -403,7 +403,7 @@ export function historianSuite(name: string, backend: SuiteBackend): void {
         const r = await importCsv(h, Readable.from([`${lines.join('\n')}\n`]), {
           mode,
           batchSize: 7, // several batches, and rows of one file compared with rows of an earlier batch
-          onCorrected: (cs) => corrected.push(...cs),
+          onCorrecting: (cs) => corrected.push(...cs),
         });
         return { r, corrected };
       };
@@ -458,6 +458,32 @@ export function historianSuite(name: string, backend: SuiteBackend): void {
       // Once corrected, the corrected file is unchanged and the original one conflicts.
       const again = await run(changed.slice(0, 40));
       assert.deepEqual([again.r.unchanged, again.r.conflicting], [40, 0]);
+      // Write-ahead audit: the replacements are announced before they are applied, and reported as
+      // failed when applying them fails (here: the store refuses), with the stored values untouched.
+      const failing = new Proxy(h, {
+        get: (target, prop, recv) =>
+          prop === 'correct'
+            ? async () => {
+                throw new Error('disk full');
+              }
+            : Reflect.get(target, prop, recv),
+      });
+      const events: string[] = [];
+      await assert.rejects(
+        importCsv(failing, Readable.from([`${id},${iso(7)},-1,\n`]), {
+          mode: 'correct',
+          onCorrecting: (cs) => events.push(`announce ${cs.length}`),
+          onCorrectionFailed: (cs, err) => events.push(`failed ${cs.length}: ${err.message}`),
+        }),
+        /disk full/,
+      );
+      assert.deepEqual(events, ['announce 1', 'failed 1: disk full']);
+      const failedEntry = correctionAuditRecords(fix.corrected, 'test', new Error('disk full'));
+      assert.deepEqual(
+        failedEntry.map((e) => [e.action, e.outcome, e.reason]),
+        [['history.correct', 'failed', 'not applied: disk full']],
+      );
+      assert.deepEqual((await values())[7], [10.5, 0]);
       await h.close();
     });
 

@@ -14,7 +14,7 @@ import { splitCsvLine } from './csv.js';
  * - `unchanged`: the same value and status are stored there (an import run twice);
  * - `conflicting`: a different value or status is stored; the stored one is kept (the historian keeps
  *   the first value at a timestamp) unless the import runs in `correct` mode, where the row replaces
- *   it (`corrected`) through `Historian.correct`, and `onCorrected` receives old and new value.
+ *   it (`corrected`) through `Historian.correct`; `onCorrecting` receives old and new value first.
  * Rows are written in batches and flushed before the result is returned, so nothing reported as
  * accepted or corrected is lost.
  */
@@ -73,8 +73,13 @@ export interface ImportOptions {
   mode?: ImportMode;
   /** A reason to refuse a tag (e.g. outside the caller's scope); its rows are rejected with it. */
   refuseTag?: (tag: TagRecord) => string | undefined;
-  /** Correct mode: every replacement of a batch, once it is durable (for the audit trail). */
-  onCorrected?: (corrections: readonly ImportConflict[]) => void;
+  /**
+   * Correct mode: the replacements of a batch, before they are applied (write-ahead, for the audit
+   * trail: no value is replaced without its entry; a throw stops the import before this batch's).
+   */
+  onCorrecting?: (corrections: readonly ImportConflict[]) => void;
+  /** Correct mode: the replacements announced by `onCorrecting` could not be applied (then the import throws). */
+  onCorrectionFailed?: (corrections: readonly ImportConflict[], err: Error) => void;
   now?: () => number;
 }
 
@@ -249,16 +254,21 @@ export async function importCsv(
     await historian.flush();
     if (corrections.length > 0) {
       const keyOf = new Map(rows.map((r) => [r.tag.id, r.tag.key]));
-      await historian.correct(
-        corrections.map((c) => ({
-          tagKey: keyOf.get(c.tag) as number,
-          ts: c.ts,
-          serverTs: now(),
-          value: c.imported.value,
-          status: c.imported.status,
-        })),
-      );
-      opts.onCorrected?.(corrections);
+      opts.onCorrecting?.(corrections);
+      try {
+        await historian.correct(
+          corrections.map((c) => ({
+            tagKey: keyOf.get(c.tag) as number,
+            ts: c.ts,
+            serverTs: now(),
+            value: c.imported.value,
+            status: c.imported.status,
+          })),
+        );
+      } catch (err) {
+        opts.onCorrectionFailed?.(corrections, err as Error);
+        throw err;
+      }
     }
   };
 
@@ -364,19 +374,22 @@ export const CORRECTIONS_PER_AUDIT_ENTRY = 200;
 /**
  * The audit entries of one batch of corrections (`history.correct`), each listing at most
  * `CORRECTIONS_PER_AUDIT_ENTRY` replacements with tag, timestamp, CSV line, old and new value and
- * status. Plain records, appended by the caller to its audit trail (src/security/audit).
+ * status. Plain records, appended by the caller to its audit trail (src/security/audit): outcome `ok`
+ * before the replacements are applied, and `failed` (with `failure`) if applying them then failed.
  */
 export function correctionAuditRecords(
   corrections: readonly ImportConflict[],
   source: string,
-): { action: string; target: string; outcome: 'ok'; details: Record<string, unknown> }[] {
-  const out: { action: string; target: string; outcome: 'ok'; details: Record<string, unknown> }[] = [];
+  failure?: Error,
+): { action: string; target: string; outcome: 'ok' | 'failed'; reason?: string; details: Record<string, unknown> }[] {
+  const out: ReturnType<typeof correctionAuditRecords> = [];
   for (let i = 0; i < corrections.length; i += CORRECTIONS_PER_AUDIT_ENTRY) {
     const part = corrections.slice(i, i + CORRECTIONS_PER_AUDIT_ENTRY);
     out.push({
       action: 'history.correct',
       target: part.length === 1 ? (part[0] as ImportConflict).tag : `${new Set(part.map((c) => c.tag)).size} tags`,
-      outcome: 'ok',
+      outcome: failure === undefined ? 'ok' : 'failed',
+      ...(failure === undefined ? {} : { reason: `not applied: ${failure.message}` }),
       details: {
         source,
         count: part.length,

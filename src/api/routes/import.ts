@@ -124,9 +124,13 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
             : `tag "${t.id}" is outside the scope of ${p.kind} "${p.name}" (${p.scope.join(', ')})`,
         maxRows: req.query.maxRows,
         mode,
-        // Appended once the batch's corrections are durable; one entry per ≤ 200 replacements.
-        onCorrected: (cs) => {
+        // Audited before the batch's values are replaced (write-ahead), one entry per ≤ 200 replacements.
+        onCorrecting: (cs) => {
           for (const r of correctionAuditRecords(cs, 'POST /api/v1/import?mode=correct'))
+            hub.audit?.append({ ...r, actor, ip: req.ip });
+        },
+        onCorrectionFailed: (cs, err) => {
+          for (const r of correctionAuditRecords(cs, 'POST /api/v1/import?mode=correct', err))
             hub.audit?.append({ ...r, actor, ip: req.ip });
         },
       });

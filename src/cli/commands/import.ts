@@ -161,8 +161,13 @@ export function registerImportExport(program: Command): void {
               mode,
               progressEvery: 10_000,
               onProgress: (p) => show(p.bytes, p.accepted, p.rejected),
-              onCorrected: (cs) => {
+              // Audited before the batch's values are replaced (write-ahead).
+              onCorrecting: (cs) => {
                 for (const rec of correctionAuditRecords(cs, `gotthard import --correct ${file}`))
+                  audit?.append({ ...rec, actor });
+              },
+              onCorrectionFailed: (cs, err) => {
+                for (const rec of correctionAuditRecords(cs, `gotthard import --correct ${file}`, err))
                   audit?.append({ ...rec, actor });
               },
             });
