@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { importsSchema } from '../analytics/history/config.js';
+import { IMPORT_SOURCE, importsSchema } from '../analytics/history/config.js';
 import { kpiConfigSchema } from '../analytics/kpi/config.js';
 import { pdmConfigSchema } from '../analytics/pdm/config.js';
 import { securitySchema } from '../security/auth/config.js';
@@ -231,6 +231,18 @@ export const configSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    // Import-only tags carry the lineage source `import`: a connection of that name would claim them.
+    if (c.imports.length > 0) {
+      c.sources.forEach((s, i) => {
+        if (s.name === IMPORT_SOURCE) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['sources', i, 'name'],
+            message: `source name "${IMPORT_SOURCE}" is reserved for the tags declared under imports; rename the source`,
+          });
+        }
+      });
+    }
     // A retention class named by a source must be defined, or its tags would silently keep forever.
     const classes = new Set(c.historian.retention.map((r) => r.class));
     c.sources.forEach((s, i) => {

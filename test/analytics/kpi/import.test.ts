@@ -308,6 +308,16 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
       /imports\.0\.tags\.1\.name.*declared twice|declared twice.*imports/s,
     );
     assert.throws(() => validateConfig({ imports: [{ asset: 'Acme/Zurich', tags: [{ name: 'a' }] }] }), /imports/);
+    assert.throws(
+      () =>
+        validateConfig({
+          imports: [{ asset: M2, tags: [{ name: 'a' }] }],
+          sources: [
+            { kind: 'opcua', name: 'import', assetPrefix: 'acme/zurich', endpoint: 'opc.tcp://127.0.0.1:4840' },
+          ],
+        }),
+      /sources\[0\]\.name: source name "import" is reserved/,
+    );
     const before = await inject({
       method: 'POST',
       url: '/api/v1/import',
