@@ -68,6 +68,7 @@ export const INTEGRATION: readonly string[] = [
   'test/historian/postgres.test.ts', // PostgreSQL, child processes
   'test/historian/registry.test.ts', // PostgreSQL
   'test/hub/downtime.test.ts', // a hub
+  'test/hub/imports.test.ts', // a hub (no source) with its HTTP API
   'test/security/audit-cli.test.ts', // the CLI as a child process
   'test/security/governance.test.ts', // a hub, an MQTT broker
   'test/security/pki-trust.test.ts', // a hub, child processes
