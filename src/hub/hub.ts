@@ -16,7 +16,7 @@ import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
 import { type HubPki, openPki } from '../pki/index.js';
 import { AuditLog, auditConfigAtStart } from '../security/audit/index.js';
 import { AuthService, isLoopback as isLoopbackHost, tlsKeyPair, wantsHttps } from '../security/auth/index.js';
-import { ConfigGovernance, governedCatalog } from '../security/governance/index.js';
+import { ConfigGovernance, governedCatalog, TagOwnership } from '../security/governance/index.js';
 import { GuardedCommands } from '../security/writes/index.js';
 import type { DemoPlant } from '../sim/index.js';
 import { createSource, isMachineCommandTarget, sourceConfigSchema } from '../sources/index.js';
@@ -81,6 +81,7 @@ export class Hub implements HubView {
   private auditImpl: AuditLog | undefined;
   private governanceImpl: ConfigGovernance | undefined;
   private commandsImpl: GuardedCommands | undefined;
+  private ownershipImpl: TagOwnership | undefined;
   private readonly log: Logger;
 
   constructor(
@@ -129,6 +130,11 @@ export class Hub implements HubView {
   /** The guarded path for writes and method calls to machines (src/security/writes); refuses all unless `writes.enabled`. */
   get commands(): GuardedCommands | undefined {
     return this.commandsImpl;
+  }
+
+  /** One source per tag id: refused declarations and values (src/security/governance/ownership.ts). */
+  get ownership(): TagOwnership | undefined {
+    return this.ownershipImpl;
   }
 
   get pki(): HubPki {
@@ -279,11 +285,19 @@ export class Hub implements HubView {
       events,
       sources: new Set(this.sources.filter((s) => s.marksGaps).map((s) => s.name)),
     });
+    const ownership = new TagOwnership({
+      catalog: governedCatalog(historian, governance),
+      existing: () => historian.listTags(),
+      sources: this.sources.map((s) => s.name),
+      rules: c.governance.tagSources,
+      events,
+      log: this.log.child({ component: 'ownership' }),
+    });
+    this.ownershipImpl = ownership;
     await Promise.all(
       this.sources.map((s) =>
         s.start({
-          catalog: governedCatalog(historian, governance),
-          sink: this.pipeline,
+          ...ownership.forSource(s.name, this.pipeline),
           events,
           log: this.log.child({ source: s.name }),
         }),
@@ -381,6 +395,7 @@ export class Hub implements HubView {
       historian,
       ingest: { valuesPerSecond: Math.round(this.pipeline.meter.rate()), totalValues: this.pipeline.meter.total },
       sinks: [...(this.uns ? [this.uns.health()] : []), ...(this.deliveryImpl?.health() ?? [])],
+      ...(this.ownershipImpl ? { tagOwnership: this.ownershipImpl.stats() } : {}),
     };
   }
 

@@ -51,6 +51,16 @@ const HealthReply = Type.Object({
         'Outbound sinks with store-and-forward: the UNS publisher, and each delivery connector (`queued` = entries waiting, `dropped` = dead letters, `oldestSourceTs` = oldest waiting entry).',
     },
   ),
+  tagOwnership: Type.Optional(
+    Type.Object(
+      {
+        collisions: Type.Number({ description: 'Tag declarations refused: the id belongs to another source.' }),
+        refusedValues: Type.Number({ description: 'Values (and gap markers) dropped for those declarations.' }),
+        bySource: Type.Record(Type.String(), Type.Object({ collisions: Type.Number(), refusedValues: Type.Number() })),
+      },
+      { description: 'One source per tag id (docs/security.md, tag ownership).' },
+    ),
+  ),
 });
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app, { hub }) => {
@@ -86,6 +96,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (
           oldestSourceTs: k.oldestSourceTs === undefined ? undefined : iso(k.oldestSourceTs),
           lastDeliveredAt: k.lastDeliveredAt === undefined ? undefined : iso(k.lastDeliveredAt),
         })),
+        ...(h.tagOwnership ? { tagOwnership: h.tagOwnership } : {}),
       };
     },
   );

@@ -44,6 +44,16 @@ const allowSchema = z
   })
   .strict();
 
+const tagSourceSchema = z
+  .object({
+    tags: tagGlob,
+    source: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'a source connection name, e.g. `demo-plant`')
+      .describe('The source connection whose values the matching tag ids take.'),
+  })
+  .strict();
+
 export const governanceSchema = z
   .object({
     default: z
@@ -64,9 +74,15 @@ export const governanceSchema = z
       .array(allowSchema)
       .default([])
       .describe('Explicit exceptions: confidential or restricted tags that may still go to the named sinks.'),
+    tagSources: z
+      .array(tagSourceSchema)
+      .default([])
+      .describe(
+        'Which source owns which tag ids (first matching entry wins). Without an entry a tag id belongs to the source that declared it first (kept across restarts); a value for it from any other source is refused with a `tag.collision` event.',
+      ),
   })
   .strict()
-  .default({ default: { classification: 'internal' }, rules: [], allow: [] })
+  .default({ default: { classification: 'internal' }, rules: [], allow: [], tagSources: [] })
   .describe(
     'Data governance (see docs/governance.md): owner, classification and retention per tag; classification decides what leaves the hub.',
   );
