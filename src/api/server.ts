@@ -131,7 +131,7 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(auditRoutes, { hub });
       await api.register(pkiRoutes, { hub });
       await api.register(catalogRoutes, { hub });
-      await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
+      await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }), auth: opts.auth });
       api.get('/openapi.json', { schema: { hide: true }, config: { access: { role: 'viewer' } } }, async () =>
         app.swagger(),
       );

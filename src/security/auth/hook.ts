@@ -1,7 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GotthardError } from '../../errors.js';
-import { type AssetLocator, inScope, type Principal, type RouteAccess, roleAtLeast } from '../types.js';
+import {
+  type AssetLocator,
+  type Credential,
+  inScope,
+  type Principal,
+  type RouteAccess,
+  roleAtLeast,
+} from '../types.js';
 import type { AuthService } from './service.js';
 
 export const SESSION_COOKIE = 'gotthard_session';
@@ -106,6 +113,7 @@ function accessOf(req: FastifyRequest): RouteAccess | undefined {
 export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
   const { auth } = opts;
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('credential', undefined);
   // Said at start-up, not only at the first request: a route without an access rule is refused.
   app.addHook('onRoute', (route) => {
     if (route.config?.access === undefined && route.method !== 'HEAD') {
@@ -121,6 +129,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
     if (access && 'public' in access) return;
 
     let principal: Principal;
+    let credential: Credential;
     let viaCookie = false;
     let csrf = '';
     const header = req.headers.authorization;
@@ -130,6 +139,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
         throw new GotthardError('GT_UNAUTHENTICATED', 'the Authorization header must be "Bearer <API token>"');
       }
       principal = auth.bearer(m[1] as string);
+      credential = { kind: 'bearer', value: m[1] as string };
     } else {
       const cookie = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
       const s = cookie ? auth.session(cookie) : undefined;
@@ -142,6 +152,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
         );
       }
       principal = s.principal;
+      credential = { kind: 'session', cookie: cookie as string };
       viaCookie = true;
       csrf = s.csrf;
     }
@@ -173,6 +184,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
     }
 
     req.principal = principal;
+    req.credential = credential;
     if (!access) {
       // An unknown URL: a signed-in client learns it does not exist, others only that they must sign in.
       if (req.is404) return;

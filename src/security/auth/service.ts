@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { GotthardError } from '../../errors.js';
-import { type Principal, ROLES, type Role } from '../types.js';
+import { type Credential, type Principal, ROLES, type Role } from '../types.js';
 import type { SecurityConfig } from './config.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { AuthStore, type TokenRow, type UserRow } from './store.js';
@@ -103,6 +103,8 @@ export class AuthService {
   private readonly failuresByAddress = new Map<string, { count: number; since: number }>();
   private setupToken: string | undefined;
   private dummyHash = '';
+  /** Told after anything that may take authority away (logout, revocation, user change or deletion). */
+  private readonly authorityListeners = new Set<() => void>();
 
   private constructor(opts: AuthServiceOptions) {
     this.store = new AuthStore(join(opts.dataDir, 'security.db'));
@@ -212,10 +214,43 @@ export class AuthService {
 
   logout(cookie: string): void {
     this.store.deleteSession(sha256(cookie));
+    this.authorityChanged();
+  }
+
+  /**
+   * Calls `fn` (synchronously) after every change that may take authority away: a logout, a token
+   * revoked, a user changed, disabled or deleted. Long-lived channels re-check their credential then.
+   */
+  onAuthorityChange(fn: () => void): () => void {
+    this.authorityListeners.add(fn);
+    return () => this.authorityListeners.delete(fn);
+  }
+
+  private authorityChanged(): void {
+    for (const fn of this.authorityListeners) {
+      try {
+        fn();
+      } catch (err) {
+        this.log.error({ err }, 'authority-change listener failed');
+      }
+    }
+  }
+
+  /**
+   * The principal a credential stands for now, or undefined when it no longer authorises anyone
+   * (logged out, expired, revoked, user disabled or deleted). Does not refresh the session's idle
+   * time: an open channel is not activity.
+   */
+  recheck(c: Credential): Principal | undefined {
+    try {
+      return c.kind === 'session' ? this.session(c.cookie, false)?.principal : this.bearer(c.value, false);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The session behind a cookie value, or undefined when there is none or it expired. */
-  session(cookie: string): SessionAuth | undefined {
+  session(cookie: string, touch = true): SessionAuth | undefined {
     const idHash = sha256(cookie);
     const s = this.store.getSession(idHash);
     if (!s) return undefined;
@@ -227,12 +262,12 @@ export class AuthService {
     }
     const u = this.store.getUser(s.user);
     if (!u || u.disabled) return undefined;
-    if (now - s.lastSeen > SESSION_TOUCH_MS) this.store.touchSession(idHash, now);
+    if (touch && now - s.lastSeen > SESSION_TOUCH_MS) this.store.touchSession(idHash, now);
     return { principal: this.principalOf(u), csrf: s.csrf };
   }
 
   /** The principal behind an `Authorization: Bearer` value; throws GT_UNAUTHENTICATED naming why not. */
-  bearer(value: string): Principal {
+  bearer(value: string, touch = true): Principal {
     const m = TOKEN.exec(value);
     if (m) {
       const t = this.store.getToken(m[1] as string);
@@ -247,7 +282,7 @@ export class AuthService {
           `API token "${t.name}" expired at ${new Date(t.expiresAt).toISOString()}`,
         );
       }
-      if (t.lastUsedAt === null || now - t.lastUsedAt > SESSION_TOUCH_MS) this.store.touchToken(t.id, now);
+      if (touch && (t.lastUsedAt === null || now - t.lastUsedAt > SESSION_TOUCH_MS)) this.store.touchToken(t.id, now);
       return { kind: 'token', name: t.name, role: t.role, scope: t.scope };
     }
     const h = sha256(value);
@@ -303,6 +338,7 @@ export class AuthService {
     );
     // A changed role, scope, password or a disabled account takes effect at once: sessions end.
     this.store.deleteSessionsOf(name);
+    this.authorityChanged();
     return this.getUser(name) as UserView;
   }
 
@@ -314,6 +350,7 @@ export class AuthService {
     }
     this.store.deleteSessionsOf(name);
     this.store.deleteUser(name);
+    this.authorityChanged();
   }
 
   // ---- API tokens (admin) ----
@@ -371,6 +408,7 @@ export class AuthService {
     const t = this.store.getToken(id);
     if (!t) throw new GotthardError('GT_NOT_FOUND', `no API token with id "${id}"`);
     this.store.revokeToken(id, this.now());
+    this.authorityChanged();
     return this.tokenView(this.store.getToken(id) as TokenRow);
   }
 
