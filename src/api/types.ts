@@ -50,6 +50,11 @@ export interface HubView {
   readonly governance?: GovernanceView;
   /** The hub's OPC UA certificate store, for trust management. */
   readonly pki?: HubPki;
+  /**
+   * Ends the sessions of the sources connected with this server certificate (after it was rejected
+   * or removed) by restarting them; returns their names.
+   */
+  withdrawCertificate?(thumbprint: string): Promise<string[]>;
 }
 
 export interface ServerCertificate {

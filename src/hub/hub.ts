@@ -12,7 +12,7 @@ import { GotthardError } from '../errors.js';
 import { createHistorian, type Historian } from '../historian/index.js';
 import { type AssetNode, buildAssetTree } from '../model/assets.js';
 import { Pipeline } from '../pipeline/pipeline.js';
-import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
+import type { EventSink, HubEvent, Source, SourceContext } from '../pipeline/types.js';
 import { type HubPki, openPki } from '../pki/index.js';
 import { AuditLog, auditConfigAtStart } from '../security/audit/index.js';
 import { AuthService, isLoopback as isLoopbackHost, tlsKeyPair, wantsHttps } from '../security/auth/index.js';
@@ -82,6 +82,8 @@ export class Hub implements HubView {
   private governanceImpl: ConfigGovernance | undefined;
   private commandsImpl: GuardedCommands | undefined;
   private ownershipImpl: TagOwnership | undefined;
+  /** The context each source was started with, so it can be restarted (a withdrawn certificate). */
+  private readonly sourceContexts = new Map<string, SourceContext>();
   private readonly log: Logger;
 
   constructor(
@@ -295,13 +297,15 @@ export class Hub implements HubView {
     });
     this.ownershipImpl = ownership;
     await Promise.all(
-      this.sources.map((s) =>
-        s.start({
+      this.sources.map((s) => {
+        const ctx: SourceContext = {
           ...ownership.forSource(s.name, this.pipeline),
           events,
           log: this.log.child({ source: s.name }),
-        }),
-      ),
+        };
+        this.sourceContexts.set(s.name, ctx);
+        return s.start(ctx);
+      }),
     );
 
     this.authImpl = await AuthService.open({
@@ -411,6 +415,33 @@ export class Hub implements HubView {
       notAfter: c.notAfter,
       expired: c.expired,
     }));
+  }
+
+  /**
+   * A server certificate was rejected or removed: the sessions built on it must not outlive the
+   * decision. Every source connected with that certificate is stopped and started again, so it
+   * reconnects under the new trust list (and fails with `certificate.untrusted` until it is
+   * trusted again). Returns the names of the sources restarted.
+   */
+  async withdrawCertificate(thumbprint: string): Promise<string[]> {
+    const tp = thumbprint.replace(/:/g, '').toLowerCase();
+    const hit = this.sources.filter(
+      (s) => s.health().serverCertificateThumbprint?.replace(/:/g, '').toLowerCase() === tp,
+    );
+    for (const s of hit) {
+      const ctx = this.sourceContexts.get(s.name);
+      await s.stop();
+      this.onEvent({
+        ts: Date.now(),
+        kind: 'connection.certificate-withdrawn',
+        severity: 'warning',
+        source: s.name,
+        message: `server certificate ${tp} was rejected or removed: the session of ${s.name} is ended and it reconnects under the new trust list`,
+        details: { thumbprint: tp },
+      });
+      if (ctx) await s.start(ctx);
+    }
+    return hit.map((s) => s.name);
   }
 
   sites(): SiteInfo[] {

@@ -16,6 +16,11 @@ const CertOut = Type.Object({
   notAfter: Type.String(),
   expired: Type.Boolean(),
   applicationUri: Type.Optional(Type.String()),
+  endedSessions: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'Sources whose session used this certificate and were restarted (reject and remove).',
+    }),
+  ),
 });
 
 const OwnOut = Type.Object({
@@ -76,20 +81,28 @@ export const pkiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     action: string,
     target: string,
     fn: () => Promise<T>,
-  ): Promise<ReturnType<typeof certOut>> {
+    withdraws = false,
+  ): Promise<ReturnType<typeof certOut> & { endedSessions?: string[] }> {
     const p = req.principal;
     const actor = p ? `${p.kind}:${p.name}` : 'anonymous';
     try {
       const c = await fn();
+      // A certificate no longer trusted must not keep a session alive that was opened with it.
+      const ended = withdraws ? ((await hub.withdrawCertificate?.(c.thumbprint)) ?? []) : undefined;
       hub.audit?.append({
         actor,
         action,
         target: c.thumbprint,
         outcome: 'ok',
-        details: { subject: c.subject, status: c.status, notAfter: c.notAfter.toISOString() },
+        details: {
+          subject: c.subject,
+          status: c.status,
+          notAfter: c.notAfter.toISOString(),
+          ...(ended ? { endedSessions: ended } : {}),
+        },
         ip: req.ip,
       });
-      return certOut(c);
+      return { ...certOut(c), ...(ended ? { endedSessions: ended } : {}) };
     } catch (err) {
       hub.audit?.append({
         actor,
@@ -173,13 +186,13 @@ export const pkiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     {
       ...change,
       schema: {
-        summary: 'Reject a trusted server certificate',
+        summary: 'Reject a trusted server certificate; sources connected with it are restarted (their sessions end)',
         tags: ['pki'],
         params: Thumbprint,
         response: { 200: CertOut, 404: ERROR },
       },
     },
-    async (req) => audited(req, 'pki.reject', req.params.thumbprint, () => store().reject(req.params.thumbprint)),
+    async (req) => audited(req, 'pki.reject', req.params.thumbprint, () => store().reject(req.params.thumbprint), true),
   );
 
   app.delete(
@@ -187,13 +200,13 @@ export const pkiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     {
       ...change,
       schema: {
-        summary: 'Remove a trusted or rejected server certificate',
+        summary: 'Remove a trusted or rejected server certificate; sources connected with it are restarted',
         tags: ['pki'],
         params: Thumbprint,
         response: { 200: CertOut, 404: ERROR },
       },
     },
-    async (req) => audited(req, 'pki.remove', req.params.thumbprint, () => store().remove(req.params.thumbprint)),
+    async (req) => audited(req, 'pki.remove', req.params.thumbprint, () => store().remove(req.params.thumbprint), true),
   );
 
   app.post(
