@@ -64,6 +64,16 @@ describe('live WebSocket closes when its authority goes', () => {
   before(async () => {
     historian = createSqliteHistorian({ path: join(dir, 'h.db'), flushIntervalMs: 50, logger: log });
     await historian.open();
+    // Scopes are checked against the asset tree when granted: give line 1 an asset.
+    await historian.register([
+      {
+        id: 'acme/zurich/machining/line1/cnc1/spindle/speed',
+        assetPath: 'acme/zurich/machining/line1/cnc1',
+        name: 'speed',
+        dataType: 'Double',
+        lineage: { source: 'plc', endpoint: 'opc.tcp://plc:4840', nodeId: 'ns=1;s=speed' },
+      },
+    ]);
     const pipeline = new Pipeline(log);
     pipeline.addSink(historian);
     const hub: HubView = {

@@ -108,6 +108,21 @@ const EXPECTED: Record<string, RouteAccess> = {
   'GET /api/v1/openapi.json': viewer,
 };
 
+/**
+ * Routes that act on the whole hub (certificate trust): an admin with an asset scope is refused
+ * whatever the asset, because the change would reach every line (issue 17).
+ */
+const HUB_WIDE = new Set([
+  'POST /api/v1/pki/certificates/:thumbprint/trust',
+  'POST /api/v1/pki/certificates/:thumbprint/reject',
+  'DELETE /api/v1/pki/certificates/:thumbprint',
+  'POST /api/v1/pki/certificates',
+  'POST /api/v1/pki/issuers',
+  'DELETE /api/v1/pki/issuers/:thumbprint',
+  'POST /api/v1/pki/crls',
+  'POST /api/v1/pki/own/renew',
+]);
+
 /** Bodies that pass validation, so the asset-scope check (after validation) is reached. */
 const BODIES: Record<string, (path: string) => Record<string, unknown>> = {
   'PUT /api/v1/kpi/stops/reason': (machine) => ({ machine, start: '2026-01-13T05:00:00Z', reason: null }),
@@ -185,6 +200,7 @@ describe('authorisation matrix: every route × every role × in/out of scope', (
     const stale = Object.keys(EXPECTED).filter((k) => !live.has(k));
     assert.deepEqual(stale, [], `expectations without a route: ${stale.join(', ')}`);
     for (const r of table()) assert.deepEqual(r.config?.access, EXPECTED[key(r)], key(r));
+    for (const k of HUB_WIDE) assert.ok(live.has(k), `HUB_WIDE names no route ${k}`);
   });
 
   it('allows and refuses each cell as the matrix says', async () => {
@@ -219,6 +235,7 @@ describe('authorisation matrix: every route × every role × in/out of scope', (
           else if (p.role === 'anonymous') expect = 'deny';
           else if (!roleAtLeast(p.role, access.role)) expect = 'deny';
           else if (loc && p.scoped && where === 'out') expect = 'deny';
+          else if (HUB_WIDE.has(key(r)) && p.scoped) expect = 'deny';
           else expect = 'allow';
           cells.push({ route: key(r), who: p.who, where, expect, status: res.statusCode });
         }

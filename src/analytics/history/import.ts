@@ -38,6 +38,11 @@ export interface ImportOptions {
   maxErrors?: number;
   batchSize?: number;
   now?: () => number;
+  /**
+   * Tags the importing principal may write (its asset scope); rows for other tags are refused
+   * without looking the tag up, so the answer does not tell whether it exists. Default: all.
+   */
+  allows?: (tagId: string) => boolean;
 }
 
 const STATUS_BY_NAME = new Map<string, number>();
@@ -110,6 +115,10 @@ export async function importCsv(
         continue;
       }
       const [id, tsText, valueText, statusText] = f as [string, string, string, string | undefined];
+      if (opts.allows && !opts.allows(id)) {
+        fail(n, `tag "${id}" lies outside your scope; import only into tags of your assets`);
+        continue;
+      }
       let tag = tags.get(id);
       if (tag === undefined) {
         tag = (await historian.getTag(id)) ?? null;

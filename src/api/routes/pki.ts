@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { isGotthardError } from '../../errors.js';
+import { GotthardError, isGotthardError } from '../../errors.js';
 import type { HubPki } from '../../pki/index.js';
 import { iso } from '../format.js';
 import type { HubView } from '../types.js';
@@ -165,6 +165,25 @@ export const pkiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
   );
 
   const change = { config: { access: { role: 'admin' as const } } };
+
+  // Trust is hub-wide: a certificate trusted for one line is trusted for every connection. So only
+  // an admin without an asset scope changes it (issue 17: a line admin trusted certificates for the
+  // whole hub). The refusal is audited like any other failed change. On request, before the body is
+  // validated, so the answer does not depend on what was sent.
+  app.addHook('onRequest', async (req) => {
+    const p = req.principal;
+    if (req.method === 'GET' || !p || p.scope.length === 0) return;
+    const reason = `${p.kind} "${p.name}" is limited to ${p.scope.join(', ')}; certificate trust applies to the whole hub and needs an admin without scope`;
+    hub.audit?.append({
+      actor: `${p.kind}:${p.name}`,
+      action: 'pki.change',
+      target: `${req.method} ${req.routeOptions.url ?? req.url}`,
+      outcome: 'refused',
+      reason,
+      ip: req.ip,
+    });
+    throw new GotthardError('GT_FORBIDDEN', reason);
+  });
 
   app.post(
     '/pki/certificates/:thumbprint/trust',

@@ -4,6 +4,7 @@ import { GotthardError } from '../../errors.js';
 import type { AggregateFn } from '../../historian/types.js';
 import type { TagRecord } from '../../model/tag.js';
 import { requireInScope, visibleTo } from '../../security/auth/index.js';
+import { eventVisibleTo } from '../../security/scope.js';
 import { inScope } from '../../security/types.js';
 import { iso, sampleOut } from '../format.js';
 import { ErrorReply, SampleOut, Value } from '../schemas.js';
@@ -228,7 +229,16 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
         source: q.source,
         limit: q.limit,
       });
-      return { events: events.map((e) => ({ ...e, ts: iso(e.ts) })) };
+      // Scope (issue 17: a line-2 viewer saw other lines' events): only events about its assets.
+      const p = req.principal;
+      let visible = events;
+      if (p && p.scope.length > 0) {
+        const sources = new Set(
+          (await hub.historian.listTags()).filter((t) => inScope(p, t.id)).map((t) => t.lineage.source),
+        );
+        visible = events.filter((e) => eventVisibleTo(p, e, (s) => sources.has(s)));
+      }
+      return { events: visible.map((e) => ({ ...e, ts: iso(e.ts) })) };
     },
   );
 };

@@ -5,6 +5,7 @@ import { ErrorReply } from '../../api/schemas.js';
 import type { HubView } from '../../api/types.js';
 import { parseDuration } from '../../config/types.js';
 import { GotthardError } from '../../errors.js';
+import type { AssetNode } from '../../model/assets.js';
 import { type AuditRecord, inScope, type Principal } from '../types.js';
 import { CSRF_COOKIE, parseCookies, SESSION_COOKIE, setSessionCookies } from './hook.js';
 import type { AuthService, TokenView, UserView } from './service.js';
@@ -80,6 +81,35 @@ const principalOut = (p: Principal) => ({ kind: p.kind, name: p.name, role: p.ro
 
 export function actorOf(p: Principal | undefined): string {
   return p ? `${p.kind}:${p.name}` : 'anonymous';
+}
+
+/** Whether `by` may see and manage an account or token with `scope` (a scoped admin: only inside its own). */
+function manages(by: Principal | undefined, scope: readonly string[]): boolean {
+  if (!by || by.scope.length === 0) return true;
+  return scope.length > 0 && scope.every((s) => inScope(by, s));
+}
+
+/** Every asset path of the tree. */
+function assetPaths(n: AssetNode, out: Set<string>): Set<string> {
+  out.add(n.path);
+  for (const c of n.children) assetPaths(c, out);
+  return out;
+}
+
+/**
+ * A scope names assets of this hub: a typo would otherwise make a user who sees nothing (issue 17).
+ * Checked against the asset tree (configured sites and areas plus every asset that has tags).
+ */
+async function checkKnownScope(hub: HubView, scope: readonly string[], field: string): Promise<void> {
+  if (scope.length === 0) return;
+  const known = assetPaths(await hub.assetTree(), new Set());
+  const unknown = scope.filter((s) => !known.has(s.replace(/\/+$/, '')));
+  if (unknown.length > 0) {
+    throw new GotthardError(
+      'GT_BAD_REQUEST',
+      `${field}: ${unknown.map((u) => `"${u}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an asset path of this hub; see GET /api/v1/assets`,
+    );
+  }
 }
 
 /** A scoped admin may only grant what lies inside its own scope. */
@@ -237,7 +267,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
         response: { 200: Type.Object({ users: Type.Array(UserOut) }) },
       },
     },
-    async () => ({ users: auth.listUsers().map(userOut) }),
+    // A scoped admin sees only the accounts it could manage (inside its own scope).
+    async (req) => ({
+      users: auth
+        .listUsers()
+        .filter((u) => manages(req.principal, u.scope))
+        .map(userOut),
+    }),
   );
 
   app.post(
@@ -254,6 +290,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     async (req, reply) => {
       const scope = req.body.scope ?? [];
       checkGrant(req.principal, scope);
+      await checkKnownScope(hub, scope, 'body/scope');
       const u = await auth.createUser({ ...req.body, scope });
       audit(req, {
         actor: actorOf(req.principal),
@@ -287,7 +324,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
       const existing = auth.getUser(req.params.name);
       if (!existing) throw new GotthardError('GT_NOT_FOUND', `no user "${req.params.name}"`);
       checkGrant(req.principal, existing.scope);
-      if (req.body.scope) checkGrant(req.principal, req.body.scope);
+      if (req.body.scope) {
+        checkGrant(req.principal, req.body.scope);
+        await checkKnownScope(hub, req.body.scope, 'body/scope');
+      }
       const u = await auth.updateUser(req.params.name, req.body);
       const { password: _omitted, ...changed } = req.body;
       audit(req, {
@@ -333,7 +373,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
         response: { 200: Type.Object({ tokens: Type.Array(TokenOut) }) },
       },
     },
-    async () => ({ tokens: auth.listTokens().map(tokenOut) }),
+    async (req) => ({
+      tokens: auth
+        .listTokens()
+        .filter((t) => manages(req.principal, t.scope))
+        .map(tokenOut),
+    }),
   );
 
   app.post(
@@ -357,6 +402,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     async (req, reply) => {
       const scope = req.body.scope ?? [];
       checkGrant(req.principal, scope);
+      await checkKnownScope(hub, scope, 'body/scope');
       let expiresInMs: number | null = null;
       if (req.body.expiresIn !== undefined) {
         const ms = parseDuration(req.body.expiresIn);
@@ -398,6 +444,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
       },
     },
     async (req) => {
+      // A scoped admin revokes only tokens inside its own scope (issue 17: it could revoke an unscoped one).
+      const target = auth.listTokens().find((t) => t.id === req.params.id);
+      if (target && !manages(req.principal, target.scope)) {
+        const p = req.principal as Principal;
+        throw new GotthardError(
+          'GT_FORBIDDEN',
+          `${p.kind} "${p.name}" is limited to ${p.scope.join(', ')}; token ${target.id} reaches ${target.scope.length === 0 ? 'the whole enterprise' : target.scope.join(', ')}`,
+        );
+      }
       const t = auth.revokeToken(req.params.id);
       audit(req, {
         actor: actorOf(req.principal),
