@@ -109,7 +109,7 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
     corsOrigins: opts.corsOrigins ?? [],
   });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
-  installAuth(app, { auth: opts.auth, secureCookies });
+  installAuth(app, { auth: opts.auth, secureCookies, reads: () => hub.governance });
 
   // At the root, so the whole app (and `app.injectWS` in tests) can upgrade; the route lives in live.ts.
   await app.register(websocket, { options: { maxPayload: 1 << 20 } });

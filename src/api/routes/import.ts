@@ -116,7 +116,10 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
         if (!visibleTo(req.principal, a)) requireInScope(req, a);
         const p = req.principal;
         tags = (await hub.historian.listTags()).filter(
-          (t) => (t.assetPath === a || t.assetPath.startsWith(`${a}/`)) && (!p || inScope(p, t.id)),
+          (t) =>
+            (t.assetPath === a || t.assetPath.startsWith(`${a}/`)) &&
+            (!p || inScope(p, t.id)) &&
+            (hub.governance?.mayRead(p, t.id) ?? true),
         );
       }
       if (tags.length === 0)

@@ -72,7 +72,12 @@ export const liveRoutes: FastifyPluginAsyncTypebox<LiveRouteOptions> = async (ap
     },
     (socket, req) => {
       const p = req.principal;
-      const client = live.connect(socket, p && p.scope.length > 0 ? (id) => inScope(p, id) : undefined);
+      // Scope and classification: a confidential tag streams only to a principal with a read grant.
+      const g = opts.hub.governance;
+      const client = live.connect(
+        socket,
+        (p && p.scope.length > 0) || g ? (id) => (!p || inScope(p, id)) && (g?.mayRead(p, id) ?? true) : undefined,
+      );
       const cred = req.credential;
       const auth = opts.auth;
       if (auth && p && cred) {

@@ -22,6 +22,16 @@ export interface AuthHookOptions {
   auth: AuthService;
   /** Cookies get `Secure` (the API is served over HTTPS). */
   secureCookies: boolean;
+  /**
+   * Classification on reads: a route's located tag that is confidential or restricted needs a read
+   * grant (src/security/governance, `governance.readers`). Read when asked: the hub sets it up first.
+   */
+  reads?: () => ReadGate | undefined;
+}
+
+/** Who may read a classified tag (implemented by the data governance). */
+export interface ReadGate {
+  mayRead(p: Pick<Principal, 'kind' | 'name' | 'role'> | undefined, tagId: string): boolean;
 }
 
 /** Parses a `Cookie` header (RFC 6265 §5.4); later duplicates do not override the first. */
@@ -205,9 +215,23 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
   app.addHook('preHandler', async (req) => {
     const access = accessOf(req);
     const p = req.principal;
-    if (!access || 'public' in access || !access.asset || !p || p.scope.length === 0) return;
-    for (const path of locatedPaths(req, access.asset)) {
-      if (!inScope(p, path)) throw outOfScope(p, path === '' ? '(the whole enterprise)' : path);
+    if (!access || 'public' in access || !access.asset || !p) return;
+    const paths = locatedPaths(req, access.asset);
+    if (p.scope.length > 0) {
+      for (const path of paths) {
+        if (!inScope(p, path)) throw outOfScope(p, path === '' ? '(the whole enterprise)' : path);
+      }
+    }
+    const gate = opts.reads?.();
+    if (gate && req.method === 'GET') {
+      for (const path of paths) {
+        if (!gate.mayRead(p, path)) {
+          throw new GotthardError(
+            'GT_FORBIDDEN',
+            `${path} is classified confidential or restricted; ${p.kind} "${p.name}" has no read grant for it (governance.readers)`,
+          );
+        }
+      }
     }
   });
 }

@@ -44,6 +44,26 @@ const allowSchema = z
   })
   .strict();
 
+const readerSchema = z
+  .object({
+    tags: tagGlob,
+    principals: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(user|token):[^\s]+$|^role:(viewer|operator|engineer|admin)$/,
+            'write `user:<name>`, `token:<name>` or `role:<viewer|operator|engineer|admin>` (that role or higher)',
+          ),
+      )
+      .min(1)
+      .describe(
+        'Who may read the matching confidential or restricted tags: `user:olga`, `token:erp`, `role:engineer`.',
+      ),
+    reason: z.string().min(1).optional().describe('Why they may (shown in the catalog and the docs).'),
+  })
+  .strict();
+
 const tagSourceSchema = z
   .object({
     tags: tagGlob,
@@ -74,6 +94,12 @@ export const governanceSchema = z
       .array(allowSchema)
       .default([])
       .describe('Explicit exceptions: confidential or restricted tags that may still go to the named sinks.'),
+    readers: z
+      .array(readerSchema)
+      .default([])
+      .describe(
+        'Read grants: a confidential or restricted tag is served (REST, CSV, data sets, the live WebSocket, events) only to a principal a matching entry names; without one it is refused as if withheld.',
+      ),
     tagSources: z
       .array(tagSourceSchema)
       .default([])
@@ -82,7 +108,7 @@ export const governanceSchema = z
       ),
   })
   .strict()
-  .default({ default: { classification: 'internal' }, rules: [], allow: [], tagSources: [] })
+  .default({ default: { classification: 'internal' }, rules: [], allow: [], readers: [], tagSources: [] })
   .describe(
     'Data governance (see docs/governance.md): owner, classification and retention per tag; classification decides what leaves the hub.',
   );
