@@ -56,6 +56,8 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       loggerInstance: opts.logger.child({ component: 'api' }) as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: opts.bodyLimit ?? 1_048_576,
+      // Only the configured reverse proxies may name the client address (login throttling, audit).
+      ...(opts.auth.trustedProxies.length > 0 ? { trustProxy: [...opts.auth.trustedProxies] } : {}),
       ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
       // Same server type for HTTP and HTTPS as far as routes are concerned.
       ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key, minVersion: 'TLSv1.2' as const } } : {}),

@@ -158,7 +158,7 @@ describe('sign-in in a real browser', browserSuite(180_000), () => {
     const made = await fetch(`${base}/api/v1/users`, {
       method: 'POST',
       headers: { ...auth.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'lena', role: 'operator', scope: [line], password: 'lena has a long password' }),
+      body: JSON.stringify({ name: 'lena', role: 'operator', scope: [line], password: 'operator on line one, week 49' }),
     });
     assert.equal(made.status, 201);
     const page = await newPage();
@@ -168,7 +168,7 @@ describe('sign-in in a real browser', browserSuite(180_000), () => {
     });
     await page.goto(`${base}/`);
     await page.getByLabel('User name').fill('lena');
-    await page.getByLabel('Password').fill('lena has a long password');
+    await page.getByLabel('Password').fill('operator on line one, week 49');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page
       .getByTestId('machine-tile')

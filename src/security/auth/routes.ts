@@ -150,23 +150,22 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
         return { principal: principalOut(r.session.principal), csrf: r.session.csrf };
       }
       audit(req, { actor: 'anonymous', action: 'auth.login', target: name, outcome: 'failed', reason: r.reason });
-      if (r.lockedNow) {
+      if (r.throttledNow) {
         audit(req, {
           actor: 'system',
-          action: 'auth.lockout',
+          action: 'auth.throttle',
           target: name,
           outcome: 'ok',
-          reason: 'repeated failed sign-ins',
+          reason: 'repeated failed sign-ins from this address: further attempts are delayed',
         });
       }
-      if (r.reason === 'locked' || r.lockedNow) {
+      if (r.reason === 'throttled') {
+        const s = Math.ceil((r.retryAfterMs ?? 1000) / 1000);
+        reply.header('retry-after', String(s));
         throw new GotthardError(
           'GT_LOCKED_OUT',
-          `user "${name}" is locked after repeated failed sign-ins; try again later or ask an admin to set a new password`,
+          `too many failed sign-ins for this name from your address; wait ${s} s before the next attempt`,
         );
-      }
-      if (r.reason === 'throttled') {
-        throw new GotthardError('GT_LOCKED_OUT', 'too many failed sign-ins from this address; try again later');
       }
       throw new GotthardError('GT_UNAUTHENTICATED', 'wrong user name or password');
     },

@@ -56,7 +56,14 @@ export interface TokenView {
 
 export type LoginOutcome =
   | { ok: true; session: NewSession }
-  | { ok: false; reason: 'bad-credentials' | 'locked' | 'throttled' | 'disabled'; lockedNow: boolean };
+  | {
+      ok: false;
+      reason: 'bad-credentials' | 'throttled' | 'disabled';
+      /** This failure started the delays for the (name, address) pair (audited once). */
+      throttledNow: boolean;
+      /** With `throttled`: how long to wait before the next attempt is looked at. */
+      retryAfterMs?: number;
+    };
 
 const NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
 const TOKEN = /^gt_([0-9a-f]{20})_([A-Za-z0-9_-]{43})$/;
@@ -99,8 +106,9 @@ export class AuthService {
   private readonly log: Logger;
   private readonly config: SecurityConfig;
   private readonly provisioned: { hash: string; principal: Principal; name: string }[];
-  /** Failed sign-ins per client address: throttles guessing across many user names. */
-  private readonly failuresByAddress = new Map<string, { count: number; since: number }>();
+  /** Failed sign-ins per client address (guessing across many names) and per (name, address). */
+  private readonly failuresByAddress = new Map<string, { count: number; last: number }>();
+  private readonly failuresByPair = new Map<string, { count: number; last: number }>();
   private setupToken: string | undefined;
   private dummyHash = '';
   /** Told after anything that may take authority away (logout, revocation, user change or deletion). */
@@ -125,9 +133,9 @@ export class AuthService {
     if (s.store.countUsers() === 0) {
       const password = env.GOTTHARD_ADMIN_PASSWORD;
       if (password !== undefined && password !== '') {
-        const problem = passwordProblem(password);
-        if (problem) throw new GotthardError('GT_CONFIG_INVALID', `GOTTHARD_ADMIN_PASSWORD: ${problem}`);
         const name = env.GOTTHARD_ADMIN_USER || 'admin';
+        const problem = passwordProblem(password, name);
+        if (problem) throw new GotthardError('GT_CONFIG_INVALID', `GOTTHARD_ADMIN_PASSWORD: ${problem}`);
         checkName(name);
         s.store.insertUser({ name, role: 'admin', scope: [], passwordHash: await hashPassword(password) }, s.now());
         s.store.setMeta('setup', undefined);
@@ -160,56 +168,103 @@ export class AuthService {
 
   /** Creates the first admin with the one-time setup token and signs them in. */
   async setup(token: string, name: string, password: string): Promise<NewSession> {
-    const stored = this.store.getMeta('setup');
-    if (stored === undefined || this.store.countUsers() > 0) {
-      throw new GotthardError('GT_CONFLICT', 'setup is already done; sign in instead');
-    }
-    if (!equalHex(sha256(token), stored)) {
+    checkName(name);
+    const problem = passwordProblem(password, name);
+    if (problem) throw new GotthardError('GT_BAD_REQUEST', `password: ${problem}`);
+    // The token is consumed in one synchronous transaction before anything is awaited: of two
+    // concurrent requests with it, one claims it and the other finds it gone (issue 17: two
+    // concurrent setup requests created two admins while both awaited the password hash).
+    const claimed = this.store.transaction(() => {
+      const stored = this.store.getMeta('setup');
+      if (stored === undefined || this.store.countUsers() > 0) return 'done' as const;
+      if (!equalHex(sha256(token), stored)) return 'wrong' as const;
+      this.store.setMeta('setup', undefined);
+      return stored;
+    });
+    if (claimed === 'done') throw new GotthardError('GT_CONFLICT', 'setup is already done; sign in instead');
+    if (claimed === 'wrong') {
       throw new GotthardError(
         'GT_FORBIDDEN',
         'the setup token is wrong; use the one the hub printed in its log at start-up (restart for a new one)',
       );
     }
-    checkName(name);
-    const problem = passwordProblem(password);
-    if (problem) throw new GotthardError('GT_BAD_REQUEST', `password: ${problem}`);
-    const passwordHash = await hashPassword(password);
-    this.store.transaction(() => {
-      this.store.insertUser({ name, role: 'admin', scope: [], passwordHash }, this.now());
-      this.store.setMeta('setup', undefined);
-    });
+    let passwordHash: string;
+    try {
+      passwordHash = await hashPassword(password);
+    } catch (err) {
+      this.store.setMeta('setup', claimed); // not used up: the admin was not created
+      throw err;
+    }
+    this.store.insertUser({ name, role: 'admin', scope: [], passwordHash }, this.now());
     return this.newSession(name, { kind: 'user', name, role: 'admin', scope: [] });
   }
 
-  /** Password sign-in with per-user lock-out and per-address throttling. */
+  /**
+   * Password sign-in with progressive delays instead of a lock-out. After `lockout.maxFailures`
+   * failures of one name from one client address, each further attempt of that pair must wait
+   * 1 s, 2 s, 4 s … (at most `lockFor`); after `perAddress` failures from one address across
+   * names, the same for the address. Nobody can lock an account from elsewhere: the owner's
+   * address is not slowed by an attacker's failures. Known and unknown names are treated the same
+   * way, with the same password hash work and the same answers, so replies do not tell which names
+   * exist (OWASP Authentication Cheat Sheet, "Login throttling"; NIST SP 800-63B 5.2.2).
+   */
   async login(name: string, password: string, address: string): Promise<LoginOutcome> {
     const now = this.now();
     const lock = this.config.lockout;
-    const byAddr = this.failuresByAddress.get(address);
-    if (byAddr && now - byAddr.since > lock.lockFor) this.failuresByAddress.delete(address);
-    else if (byAddr && byAddr.count >= lock.perAddress) return { ok: false, reason: 'throttled', lockedNow: false };
+    const pairKey = `${address}\n${name.toLowerCase()}`;
+    const pair = this.fresh(this.failuresByPair, pairKey, now);
+    const byAddr = this.fresh(this.failuresByAddress, address, now);
+    const waitMs = Math.max(this.remaining(pair, lock.maxFailures, now), this.remaining(byAddr, lock.perAddress, now));
+    if (waitMs > 0) return { ok: false, reason: 'throttled', throttledNow: false, retryAfterMs: waitMs };
 
     const u = this.store.getUser(name);
-    if (u && u.lockedUntil > now) return { ok: false, reason: 'locked', lockedNow: false };
     // Hash even for an unknown user, so the reply time does not tell which names exist.
-    if (!u && this.dummyHash === '') this.dummyHash = await hashPassword(randomBytes(16).toString('hex'));
+    if (this.dummyHash === '') this.dummyHash = await hashPassword(randomBytes(16).toString('hex'));
     const good = await verifyPassword(password, u?.passwordHash ?? this.dummyHash);
     if (u && good && !u.disabled) {
-      this.store.clearFailures(u.name);
-      this.failuresByAddress.delete(address);
+      this.failuresByPair.delete(pairKey);
       return { ok: true, session: this.newSession(u.name, this.principalOf(u)) };
     }
-    const a = this.failuresByAddress.get(address) ?? { count: 0, since: now };
+    const p = pair ?? { count: 0, last: now };
+    p.count++;
+    p.last = now;
+    this.failuresByPair.set(pairKey, p);
+    const a = byAddr ?? { count: 0, last: now };
     a.count++;
+    a.last = now;
     this.failuresByAddress.set(address, a);
     // Guessing from many addresses must not grow memory without bound: forget stale entries.
-    if (this.failuresByAddress.size > 10_000) {
-      for (const [k, v] of this.failuresByAddress) if (now - v.since > lock.lockFor) this.failuresByAddress.delete(k);
+    for (const m of [this.failuresByPair, this.failuresByAddress]) {
+      if (m.size > 10_000) for (const [k, v] of m) if (now - v.last > lock.lockFor) m.delete(k);
     }
-    if (u && good && u.disabled) return { ok: false, reason: 'disabled', lockedNow: false };
-    if (!u) return { ok: false, reason: 'bad-credentials', lockedNow: false };
-    const r = this.store.recordFailure(u.name, lock.maxFailures, now + lock.lockFor);
-    return { ok: false, reason: 'bad-credentials', lockedNow: r.locked };
+    if (u && good && u.disabled) return { ok: false, reason: 'disabled', throttledNow: false };
+    return { ok: false, reason: 'bad-credentials', throttledNow: p.count === lock.maxFailures };
+  }
+
+  /** The entry, or undefined when there is none or its last failure is older than `lockFor` (forgotten). */
+  private fresh(
+    m: Map<string, { count: number; last: number }>,
+    key: string,
+    now: number,
+  ): { count: number; last: number } | undefined {
+    const e = m.get(key);
+    if (e && now - e.last > this.config.lockout.lockFor) {
+      m.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  /** How long an attempt must still wait: 2^(failures − threshold) s after the last failure, at most `lockFor`. */
+  private remaining(e: { count: number; last: number } | undefined, threshold: number, now: number): number {
+    if (!e || e.count < threshold) return 0;
+    const delay = Math.min(this.config.lockout.lockFor, 1000 * 2 ** Math.min(30, e.count - threshold));
+    return Math.max(0, e.last + delay - now);
+  }
+
+  /** Client addresses (IPs or CIDRs) of reverse proxies whose X-Forwarded-For is believed. */
+  get trustedProxies(): readonly string[] {
+    return this.config.trustedProxies;
   }
 
   logout(cookie: string): void {
@@ -304,7 +359,7 @@ export class AuthService {
   async createUser(u: { name: string; role: Role; scope: string[]; password: string }): Promise<UserView> {
     checkName(u.name);
     checkScope(u.scope);
-    const problem = passwordProblem(u.password);
+    const problem = passwordProblem(u.password, u.name);
     if (problem) throw new GotthardError('GT_BAD_REQUEST', `password: ${problem}`);
     if (this.store.getUser(u.name)) throw new GotthardError('GT_CONFLICT', `user "${u.name}" exists already`);
     this.store.insertUser(
@@ -323,7 +378,7 @@ export class AuthService {
     if (patch.scope) checkScope(patch.scope);
     let passwordHash: string | undefined;
     if (patch.password !== undefined) {
-      const problem = passwordProblem(patch.password);
+      const problem = passwordProblem(patch.password, name);
       if (problem) throw new GotthardError('GT_BAD_REQUEST', `password: ${problem}`);
       passwordHash = await hashPassword(patch.password);
     }
