@@ -293,3 +293,40 @@ describe('deny by default', () => {
     }
   });
 });
+
+describe('start-up log', () => {
+  it('a clean start with the dashboard logs no error; a route without access is named at ready', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const lines: { level: number; msg: string; url?: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (s: string) => void lines.push(JSON.parse(s) as { level: number; msg: string; url?: string }) },
+    );
+    const web = mkdtempSync(join(tmpdir(), 'gt-webroot-'));
+    mkdirSync(join(web, 'assets'));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>t</title>');
+    const t = await openTestAuth();
+    const historian = createSqliteHistorian({
+      path: join(mkdtempSync(join(tmpdir(), 'gt-log-')), 'h.db'),
+      logger: log,
+    });
+    await historian.open();
+    const hub = { historian, health: () => ({}), assetTree: async () => ({}) } as unknown as HubView;
+    const clean = await buildApi(hub, { logger, version: 'test', webRoot: web, auth: t.auth });
+    await clean.ready();
+    // Issue 17: every start logged "route declares no config.access" for the static files.
+    assert.deepEqual(
+      lines.filter((l) => l.level >= 50).map((l) => `${l.msg} ${l.url ?? ''}`),
+      [],
+    );
+    assert.equal((await clean.inject('/')).statusCode, 200, 'the dashboard is public');
+    await clean.close();
+    const app = await buildApi(hub, { logger, version: 'test', webRoot: false, auth: t.auth });
+    app.get('/api/v1/forgotten', async () => ({}));
+    await app.ready();
+    assert.ok(lines.some((l) => l.level >= 50 && l.url === '/api/v1/forgotten'));
+    await app.close();
+    await historian.close();
+    t.close();
+  });
+});

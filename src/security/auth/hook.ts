@@ -125,12 +125,20 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('credential', undefined);
   // Said at start-up, not only at the first request: a route without an access rule is refused.
+  // Checked once every plugin has seen its routes (an encapsulated plugin's own onRoute hook, e.g.
+  // the static files' `public`, runs after this root one on the same route object).
+  const declared: { method: unknown; url: string; config?: { access?: unknown } }[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.config?.access === undefined && route.method !== 'HEAD') {
-      app.log.error(
-        { method: route.method, url: route.url },
-        'route declares no config.access; every request to it is refused (deny by default)',
-      );
+    if (route.method !== 'HEAD') declared.push(route as (typeof declared)[number]);
+  });
+  app.addHook('onReady', async () => {
+    for (const route of declared) {
+      if (route.config?.access === undefined) {
+        app.log.error(
+          { method: route.method, url: route.url },
+          'route declares no config.access; every request to it is refused (deny by default)',
+        );
+      }
     }
   });
 
