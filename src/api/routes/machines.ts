@@ -117,7 +117,12 @@ export const machineRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async 
         body: Type.Object(
           {
             tagId: Type.String({ minLength: 1, description: 'Tag id (UNS path) to write.' }),
-            value: Type.Union([Type.Number(), Type.String(), Type.Boolean()]),
+            // No type here on purpose: the API's validator coerces (`true`, `[44]`, `"0x2A"`, `" 43 "` all
+            // became 43-ish numbers for a Double). The guarded path checks the value strictly against
+            // the tag's DataType and the audit keeps it as sent (src/security/writes).
+            value: Type.Unknown({
+              description: 'JSON number for Double/Float/Int/UInt, true/false for Boolean, a string for String.',
+            }),
             reason: Reason,
           },
           { additionalProperties: false },
