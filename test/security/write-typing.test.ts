@@ -56,6 +56,7 @@ describe('strict write typing through the API', () => {
     const hub: HubView = {
       historian,
       commands,
+      audit: { append: (r) => audit.push(r) },
       health: () => {
         throw new Error('not used');
       },
@@ -100,5 +101,50 @@ describe('strict write typing through the API', () => {
       payload: { tagId: CYCLE, value: 43, reason: 'typing test' },
     });
     assert.match(r.body, /BadNotSupported/);
+  });
+
+  it('a refused request is audited with a target, never "undefined"', async () => {
+    const anon = await app.inject({ method: 'POST', url: '/api/v1/machines/write', payload: {} });
+    assert.equal(anon.statusCode, 401);
+    const bad = await authedInject(
+      app,
+      engineer.headers,
+    )({ method: 'POST', url: '/api/v1/machines/call', payload: {} });
+    assert.equal(bad.statusCode, 400);
+    const refused = audit.filter((a) => a.outcome === 'refused').slice(-2);
+    assert.deepEqual(
+      refused.map((a) => a.target),
+      ['POST /api/v1/machines/write', 'POST /api/v1/machines/call'],
+    );
+  });
+});
+
+describe('URL hygiene: NUL and invalid UTF-8 answered 400 everywhere', () => {
+  it('refuses %00, a raw-encoded NUL and broken percent-encoding, on public and private routes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gt-url-'));
+    const historian = createSqliteHistorian({ path: join(dir, 'h.db'), logger: log });
+    await historian.open();
+    const t = await openTestAuth({ dataDir: dir });
+    const hub = { historian, health: () => ({}), assetTree: async () => ({}) } as unknown as HubView;
+    const app = await buildApi(hub, { logger: log, version: 'test', webRoot: false, auth: t.auth });
+    try {
+      for (const url of [
+        '/api/v1/tags?q=%00',
+        '/api/v1/history/raw?tag=acme%00x',
+        '/api/v1/tags?q=%FF',
+        '/api/v1/tags?q=%E2%82',
+        '/api/v1/health/live?x=%00',
+      ]) {
+        const r = await app.inject({ url, headers: t.headers });
+        assert.equal(r.statusCode, 400, `${url}: ${r.statusCode} ${r.body}`);
+        assert.match(r.json().error.message, /NUL|UTF-8/);
+      }
+      assert.equal((await app.inject({ url: '/api/v1/tags?q=%C3%A9', headers: t.headers })).statusCode, 200);
+    } finally {
+      await app.close();
+      await historian.close();
+      t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

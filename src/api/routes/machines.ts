@@ -44,6 +44,23 @@ function send(reply: FastifyReply, r: MachineCommandResult) {
   return reply.status(f.http).send({ error: { code: f.code, message: `${r.statusCode}: ${r.message}` } });
 }
 
+function named(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function auditTarget(
+  isCall: boolean,
+  body: { tagId?: unknown; asset?: unknown; method?: unknown },
+  route: string,
+): string {
+  if (isCall) {
+    const a = named(body.asset);
+    const m = named(body.method);
+    return a || m ? `${a ?? '(no asset)'}#${m ?? '(no method)'}` : `POST ${route}`;
+  }
+  return named(body.tagId) ?? `POST ${route}`;
+}
+
 function actor(p: Principal | undefined): string {
   return p ? `${p.kind}:${p.name}` : 'anonymous';
 }
@@ -63,7 +80,9 @@ export const machineRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async 
     hub.audit?.append({
       actor: actor(req.principal),
       action: isCall ? 'machine.call' : 'machine.write',
-      target: String(isCall ? `${String(body.asset)}#${String(body.method)}` : body.tagId),
+      // Never "undefined": a request refused before its body was read (401, a bad body) is named by
+      // what it asked for, or by the route.
+      target: auditTarget(isCall, body, req.routeOptions.url ?? req.url.split('?')[0] ?? ''),
       outcome: 'refused',
       reason: typeof body.reason === 'string' ? body.reason : '',
       details: {

@@ -108,6 +108,21 @@ function outOfScope(p: Principal, path: string): GotthardError {
   );
 }
 
+/** Throws GT_BAD_REQUEST when the URL holds a NUL (raw or `%00`) or percent-encoding that is not UTF-8. */
+export function refuseBadUrl(url: string): void {
+  if (url.includes('\u0000') || /%00/i.test(url)) {
+    throw new GotthardError('GT_BAD_REQUEST', 'the URL holds a NUL character (%00); remove it');
+  }
+  try {
+    decodeURIComponent(url);
+  } catch {
+    throw new GotthardError(
+      'GT_BAD_REQUEST',
+      'the URL is not valid percent-encoded UTF-8 (e.g. a lone %FF or %E2%82); encode text as UTF-8',
+    );
+  }
+}
+
 function accessOf(req: FastifyRequest): RouteAccess | undefined {
   return req.routeOptions.config?.access;
 }
@@ -143,6 +158,9 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
   });
 
   app.addHook('onRequest', async (req) => {
+    // Before anything reads the query: a NUL byte or broken percent-encoding (not UTF-8) is a 400
+    // naming the problem, not a 500 from a database that refuses NUL in text (PostgreSQL 22021).
+    refuseBadUrl(req.url);
     const access = accessOf(req);
     if (access && 'public' in access) return;
 
