@@ -354,9 +354,6 @@ export class Hub implements HubView {
   /** The unified namespace: the embedded broker when configured, and the publisher as a pipeline sink. */
   private async startUns(u: NonNullable<GotthardConfig['uns']>, historian: Historian): Promise<void> {
     const c = this.config;
-    if (u.broker.mode === 'embedded') {
-      this.mqttBroker = await startEmbeddedBroker(u.broker, this.log.child({ component: 'mqtt-broker' }));
-    }
     const nodeId =
       u.nodeId ??
       (hostname()
@@ -364,10 +361,26 @@ export class Hub implements HubView {
         .replace(/^[^a-zA-Z0-9]+/, '') ||
         'gotthard');
     const site = c.assets.sites.length === 1 ? c.assets.sites[0]?.id : undefined;
+    const edgeNodeId = u.sparkplug.edgeNodeId ?? nodeId;
+    const groupId = u.sparkplug.groupId ?? (site ? `${c.assets.enterprise.id}-${site}` : c.assets.enterprise.id);
+    if (u.broker.mode === 'embedded') {
+      // Only the hub writes its own namespace (JSON tag topics, its Sparkplug edge node).
+      const prefix = u.topicPrefix ? `${u.topicPrefix}/` : '';
+      this.mqttBroker = await startEmbeddedBroker(u.broker, this.log.child({ component: 'mqtt-broker' }), {
+        hubTopics: [
+          `${prefix}${c.assets.enterprise.id}/#`,
+          // Births, data and deaths of the hub's edge node and its devices; NCMD/DCMD stay open to
+          // host applications (Sparkplug B 3.0, 4.2: commands are how a host asks for a rebirth).
+          ...['NBIRTH', 'NDATA', 'NDEATH', 'DBIRTH', 'DDATA', 'DDEATH'].map(
+            (t) => `spBv1.0/${groupId}/${t}/${edgeNodeId}/#`,
+          ),
+        ],
+      });
+    }
     this.uns = new UnsPublisher({
       config: u,
-      nodeId: u.sparkplug.edgeNodeId ?? nodeId,
-      groupId: u.sparkplug.groupId ?? (site ? `${c.assets.enterprise.id}-${site}` : c.assets.enterprise.id),
+      nodeId: edgeNodeId,
+      groupId,
       target: brokerTarget(u.broker, this.mqttBroker, 'uns.broker'),
       outboxPath: u.outbox.path ?? join(c.dataDir, 'outbox', 'uns.db'),
       tags: historian,
