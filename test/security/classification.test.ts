@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import WebSocket from 'ws';
 import { buildApi } from '../../src/api/index.js';
 import type { HubView } from '../../src/api/types.js';
 import { createSqliteHistorian, type Historian } from '../../src/historian/index.js';
@@ -133,9 +134,15 @@ describe('classification on reads', () => {
   });
 
   it('the live WebSocket does not stream it without a grant', async () => {
-    const ws = await app.injectWS('/api/v1/live', { headers: viewer.headers });
+    // A real socket (the live route over TCP).
+    const base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws');
+    const ws = new WebSocket(`${base}/api/v1/live`, { headers: viewer.headers });
     const got: { type: string; tags?: string[]; forbiddenTags?: string[] }[] = [];
     ws.on('message', (d) => got.push(JSON.parse(String(d))));
+    await new Promise((r, j) => {
+      ws.once('open', r);
+      ws.once('error', j);
+    });
     ws.send(JSON.stringify({ type: 'subscribe', tags: [POWER], assets: [M] }));
     const sub = await waitFor('subscribed', () => got.find((m) => m.type === 'subscribed'));
     assert.deepEqual(sub.tags, [SPEED]);

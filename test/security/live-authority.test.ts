@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import WebSocket from 'ws';
 import { buildApi } from '../../src/api/index.js';
 import type { HubView } from '../../src/api/types.js';
 import { createSqliteHistorian, type Historian } from '../../src/historian/index.js';
@@ -59,6 +60,13 @@ describe('live WebSocket closes when its authority goes', () => {
   let app: FastifyInstance;
   let t: Awaited<ReturnType<typeof openTestAuth>>;
   let admin: ReturnType<typeof authedInject>;
+  let base: string;
+  const openWs = (headers: Record<string, string>) =>
+    new Promise<Ws>((resolve, reject) => {
+      const ws = new WebSocket(`${base}/api/v1/live`, { headers });
+      ws.once('open', () => resolve(ws as unknown as Ws));
+      ws.once('error', reject);
+    });
   const dir = mkdtempSync(join(tmpdir(), 'gt-live-auth-'));
 
   before(async () => {
@@ -92,7 +100,9 @@ describe('live WebSocket closes when its authority goes', () => {
     mkdirSync(join(dir, 'auth'));
     t = await openTestAuth({ dataDir: join(dir, 'auth') });
     app = await buildApi(hub, { logger: log, version: 'test', webRoot: false, auth: t.auth });
-    await app.ready();
+    // A real listening socket and a real WebSocket client: the upgrade, the hooks and the close
+    // frames all go over TCP.
+    base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws');
     admin = authedInject(app, t.headers);
   });
 
@@ -113,7 +123,7 @@ describe('live WebSocket closes when its authority goes', () => {
     assert.equal(login.statusCode, 200, login.body);
     const cookies = Object.fromEntries(login.cookies.map((c) => [c.name, c.value]));
     const cookie = `${SESSION_COOKIE}=${cookies[SESSION_COOKIE]}`;
-    const ws = (await app.injectWS('/api/v1/live', { headers: { cookie } })) as unknown as Ws;
+    const ws = await openWs({ cookie });
     return { name, cookie, csrf: cookies.gotthard_csrf as string, ws };
   }
 
@@ -143,9 +153,7 @@ describe('live WebSocket closes when its authority goes', () => {
     assert.equal(made.statusCode, 201, made.body);
     const { token, info } = JSON.parse(made.body) as { token: string; info: { id: string } };
     const id = info.id;
-    const ws = (await app.injectWS('/api/v1/live', {
-      headers: { authorization: `Bearer ${token}` },
-    })) as unknown as Ws;
+    const ws = await openWs({ authorization: `Bearer ${token}` });
     assert.ok(await staysOpen(ws, 50));
     const done = closed(ws, 1000);
     const del = await admin({ method: 'DELETE', url: `/api/v1/tokens/${id}` });

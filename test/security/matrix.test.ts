@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { pino } from 'pino';
+import WebSocket from 'ws';
 import { buildApi } from '../../src/api/index.js';
 import type { HubView } from '../../src/api/types.js';
 import { createSqliteHistorian, type Historian } from '../../src/historian/index.js';
@@ -260,9 +261,17 @@ describe('authorisation matrix: every route × every role × in/out of scope', (
   });
 
   it('refuses a WebSocket upgrade without credentials and accepts one with a token', async () => {
-    await assert.rejects(app.injectWS('/api/v1/live'), /401|Unexpected server response/);
+    // Over a real socket: the upgrade passes the same hooks as every request.
+    const base = (await app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws');
+    const open = (headers: Record<string, string>) =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(`${base}/api/v1/live`, { headers });
+        ws.once('open', () => resolve(ws));
+        ws.once('error', reject);
+      });
+    await assert.rejects(open({}), /Unexpected server response: 401/);
     const viewerAuth = principals.find((p) => p.who === 'viewer')?.auth as TestAuth;
-    const ws = await app.injectWS('/api/v1/live', { headers: viewerAuth.headers });
+    const ws = await open(viewerAuth.headers);
     ws.terminate();
   });
 });
