@@ -185,6 +185,13 @@ describe('tag ownership: MQTT value on an OPC UA tag id', { timeout: 150_000 }, 
   it('refuses the spoofed value, keeps lineage, events and counts the collision', async () => {
     const target = await waitFor('the OPC UA tag registered', () => hub.historian.getTag(TARGET), 60_000);
     assert.equal(target.lineage.source, 'demo-plant');
+    // The OPC UA tag's own first value is in before the spoof (on a busy machine the first
+    // publish of the subscription can come after the MQTT source is up).
+    await waitFor(
+      'the OPC UA tag has its own value',
+      async () => (await hub.historian.latest([target.key]))[0],
+      60_000,
+    );
     await waitFor('MQTT source connected', () =>
       hub.health().sources.find((s) => s.name === 'line-mqtt' && s.state === 'connected'),
     );
@@ -205,12 +212,20 @@ describe('tag ownership: MQTT value on an OPC UA tag id', { timeout: 150_000 }, 
     const after = await hub.historian.getTag(TARGET);
     assert.equal(after?.lineage.source, 'demo-plant', 'lineage not switched');
     assert.equal(after?.key, target.key);
+    // The whole record: a spindle that does not move sends only its first value (report by
+    // exception), and the plant's source timestamps follow its own clock.
     const page = await hub.historian.raw({
       tagKey: target.key,
-      from: since - 60_000,
-      to: Date.now() + 1000,
-      limit: 10_000,
+      from: 0,
+      to: Date.now() + 365 * 86_400_000,
+      limit: 100_000,
     });
+    const [latest] = await hub.historian.latest([target.key]);
+    const demo = hub.health().sources.find((x) => x.name === 'demo-plant');
+    assert.ok(
+      latest && latest.value !== 123456 && latest.value !== 123457,
+      `latest: ${JSON.stringify(latest)}; demo-plant ${JSON.stringify(demo)}; ${JSON.stringify(hub.health().tagOwnership)}; all latest ${(await hub.historian.latest()).length}`,
+    );
     assert.ok(page.samples.length > 0, 'the OPC UA tag keeps receiving its own values');
     assert.ok(
       page.samples.every((s) => s.value !== 123456 && s.value !== 123457),
