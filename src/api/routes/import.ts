@@ -58,7 +58,12 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
       if (body === undefined || typeof (body as Readable).pipe !== 'function') {
         throw new GotthardError('GT_BAD_REQUEST', 'send the CSV file as the request body with content-type text/csv');
       }
-      const res = await importCsv(hub.historian, body, { maxErrors: req.query.maxErrors });
+      const p = req.principal;
+      const res = await importCsv(hub.historian, body, {
+        maxErrors: req.query.maxErrors,
+        // A scoped engineer imports only into its own assets' tags (issue 17).
+        ...(p && p.scope.length > 0 ? { allows: (id: string) => inScope(p, id) } : {}),
+      });
       const byAsset = new Map<string, number>();
       for (const t of res.tags) byAsset.set(t.assetPath, Math.min(byAsset.get(t.assetPath) ?? t.from, t.from));
       for (const [asset, from] of byAsset) hub.kpi?.invalidate([asset], from);
@@ -116,7 +121,10 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
         if (!visibleTo(req.principal, a)) requireInScope(req, a);
         const p = req.principal;
         tags = (await hub.historian.listTags()).filter(
-          (t) => (t.assetPath === a || t.assetPath.startsWith(`${a}/`)) && (!p || inScope(p, t.id)),
+          (t) =>
+            (t.assetPath === a || t.assetPath.startsWith(`${a}/`)) &&
+            (!p || inScope(p, t.id)) &&
+            (hub.governance?.mayRead(p, t.id) ?? true),
         );
       }
       if (tags.length === 0)
