@@ -71,13 +71,13 @@ export interface ReadStormFigures {
 }
 
 /**
- * Fault 8 (issue 15): while the counter plant runs, 20 clients with the viewer role send the most
+ * Fault 10 (issue 15): while the counter plant runs, 20 clients with the viewer role send the most
  * expensive requests the API allows (longest ranges, most tags, most buckets, KPI summaries, CSV and
  * data-set exports) for 60 s. Every value the plant wrote is stored, the event-loop delay p99 of the
  * hub stays ≤ 100 ms, RSS under the ceiling, and the liveness probe answers within 200 ms throughout
  * (the latency targets are reported, not asserted: see EVENT_LOOP_P99_TARGET_MS).
  */
-describe('fault 8: read storm', { timeout: STORM_MS + 240_000 }, () => {
+describe('fault 10: read storm', { timeout: STORM_MS + 240_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'gt-fault8-'));
   const produced = { ticks: [] as number[], sourceTs: [] as number[] };
   let child: ChildProcess | undefined;
@@ -249,7 +249,7 @@ describe('fault 8: read storm', { timeout: STORM_MS + 240_000 }, () => {
       livenessMaxMs: Math.round(livenessMax),
       peakRssMb: Math.round(rssPeak / 1_048_576),
     };
-    process.stderr.write(`# fault 8 (read storm): ${msg}; ${JSON.stringify(figures)}\n`);
+    process.stderr.write(`# fault 10 (read storm): ${msg}; ${JSON.stringify(figures)}\n`);
     if (process.env.GOTTHARD_READ_STORM_OUT)
       writeFileSync(process.env.GOTTHARD_READ_STORM_OUT, JSON.stringify(figures));
 
