@@ -28,6 +28,9 @@ const sharedLeaves = [
   // The security contract (Principal, RouteAccess, AuditRecord, the Fastify request augmentation):
   // a leaf every route, rule engine and sink checks against.
   '^src/security/types\\.ts$',
+  // Scope filters over that contract (which events and audit records a principal may see): pure
+  // functions beside types.ts, used by the routes that return events or audit records.
+  '^src/security/scope\\.ts$',
   // The historian contract (Historian, StoredSample, queries): a type-only leaf. historian/index.ts
   // would bring the engine registry, and through it the whole config schema, into every reader.
   '^src/historian/types\\.ts$',

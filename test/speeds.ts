@@ -37,7 +37,11 @@ export const UNIT: readonly string[] = [
   'test/runtime/supervisor.test.ts',
   'test/security/audit.test.ts',
   'test/security/auth.test.ts',
+  'test/security/csv.test.ts',
+  'test/security/login.test.ts',
   'test/security/matrix.test.ts',
+  'test/security/scope-payloads.test.ts',
+  'test/security/write-typing.test.ts',
   'test/sim/maintenance.test.ts',
   'test/sim/physics.test.ts',
   'test/sinks/registry.test.ts',
@@ -70,7 +74,11 @@ export const INTEGRATION: readonly string[] = [
   'test/hub/downtime.test.ts', // a hub
   'test/hub/imports.test.ts', // a hub (no source) with its HTTP API
   'test/security/audit-cli.test.ts', // the CLI as a child process
+  'test/security/classification.test.ts', // a hub, WebSocket on a port
   'test/security/governance.test.ts', // a hub, an MQTT broker
+  'test/security/live-authority.test.ts', // WebSocket on a port
+  'test/security/ownership.test.ts', // a hub with the demo plant, Mosquitto
+  'test/security/pki-withdraw.test.ts', // a hub with the demo plant
   'test/security/pki-trust.test.ts', // a hub, child processes
   'test/security/transport.test.ts', // a hub on TLS, PostgreSQL
   'test/security/writes.test.ts', // a hub with the demo plant
@@ -84,6 +92,7 @@ export const INTEGRATION: readonly string[] = [
   'test/sources/mqtt/source.test.ts', // Mosquitto, an embedded broker
   'test/sources/opcua/source.test.ts', // an OPC UA server
   'test/topology/topology.test.ts', // hubs, PostgreSQL, OPC UA, MQTT
+  'test/uns/broker-acl.test.ts', // the embedded MQTT broker on a port
   'test/uns/hub.test.ts', // a hub, an MQTT broker
   'test/uns/json.test.ts', // Mosquitto
   'test/uns/sparkplug.test.ts', // an embedded MQTT broker

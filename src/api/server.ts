@@ -30,6 +30,22 @@ import { DEFAULT_WEB_ROOT, hasWebApp, webApp } from './web.js';
 
 export const API_PREFIX = '/api/v1';
 
+/**
+ * TLS 1.3 suites first, then TLS 1.2 with forward secrecy (ECDHE) and AEAD ciphers only: no static
+ * RSA key exchange and no CBC/SHA-1 suites (Mozilla "intermediate" profile; BSI TR-02102-2).
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
 export interface ApiOptions {
   logger: Logger;
   version: string;
@@ -62,9 +78,21 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       loggerInstance: opts.logger.child({ component: 'api' }) as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
       bodyLimit: opts.bodyLimit ?? 1_048_576,
+      // Only the configured reverse proxies may name the client address (login throttling, audit).
+      ...(opts.auth.trustedProxies.length > 0 ? { trustProxy: [...opts.auth.trustedProxies] } : {}),
       ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
       // Same server type for HTTP and HTTPS as far as routes are concerned.
-      ...(opts.https ? { https: { cert: opts.https.cert, key: opts.https.key, minVersion: 'TLSv1.2' as const } } : {}),
+      ...(opts.https
+        ? {
+            https: {
+              cert: opts.https.cert,
+              key: opts.https.key,
+              minVersion: 'TLSv1.2' as const,
+              ciphers: TLS_CIPHERS,
+              honorCipherOrder: true,
+            },
+          }
+        : {}),
     }) as unknown as FastifyInstance
   ).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -109,7 +137,7 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
     corsOrigins: opts.corsOrigins ?? [],
   });
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
-  installAuth(app, { auth: opts.auth, secureCookies });
+  installAuth(app, { auth: opts.auth, secureCookies, reads: () => hub.governance });
   // After the auth hooks, so the principal is known and a refused request costs no slot.
   installReadConcurrency(app, opts.heavyReads);
 
@@ -135,7 +163,7 @@ export async function buildApi(hub: HubView, opts: ApiOptions): Promise<FastifyI
       await api.register(auditRoutes, { hub });
       await api.register(pkiRoutes, { hub });
       await api.register(catalogRoutes, { hub });
-      await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }) });
+      await api.register(liveRoutes, { hub, log: opts.logger.child({ component: 'live' }), auth: opts.auth });
       // Interactive docs for signed-in users, served from node_modules (no CDN).
       await api.register(swaggerUi, docsUiOptions(API_PREFIX));
       api.get('/openapi.json', { schema: { hide: true }, config: { access: { role: 'viewer' } } }, async () =>

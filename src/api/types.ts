@@ -6,7 +6,7 @@ import type { Pipeline } from '../pipeline/index.js';
 import type { SinkHealth } from '../pipeline/outbox/index.js';
 import type { SourceHealth } from '../pipeline/types.js';
 import type { HubPki } from '../pki/index.js';
-import type { GovernanceView } from '../security/governance/index.js';
+import type { GovernanceView, OwnershipStats } from '../security/governance/index.js';
 import type { AuditTrail, MachineCommands } from '../security/types.js';
 import type { Delivery } from '../workflows/delivery/index.js';
 import type { Workflows } from '../workflows/index.js';
@@ -20,6 +20,8 @@ export interface HubHealth {
   ingest: { valuesPerSecond: number; totalValues: number };
   /** Outbound sinks with store-and-forward (the UNS publisher): connection and visible backlog. */
   sinks?: SinkHealth[];
+  /** Tag ids declared by a source that does not own them: refused declarations and dropped values. */
+  tagOwnership?: OwnershipStats;
 }
 
 /** What the HTTP API needs from the running hub: a narrow door, so routes hold no state of their own. */
@@ -48,6 +50,11 @@ export interface HubView {
   readonly governance?: GovernanceView;
   /** The hub's OPC UA certificate store, for trust management. */
   readonly pki?: HubPki;
+  /**
+   * Ends the sessions of the sources connected with this server certificate (after it was rejected
+   * or removed) by restarting them; returns their names.
+   */
+  withdrawCertificate?(thumbprint: string): Promise<string[]>;
 }
 
 export interface ServerCertificate {

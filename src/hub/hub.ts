@@ -13,14 +13,14 @@ import { GotthardError } from '../errors.js';
 import { createHistorian, type Historian } from '../historian/index.js';
 import { type AssetNode, buildAssetTree } from '../model/assets.js';
 import { Pipeline } from '../pipeline/index.js';
-import type { EventSink, HubEvent, Source } from '../pipeline/types.js';
+import type { EventSink, HubEvent, Source, SourceContext } from '../pipeline/types.js';
 import { type HubPki, openPki } from '../pki/index.js';
 import { AuditLog, auditConfigAtStart } from '../security/audit/index.js';
 import { AuthService, isLoopback as isLoopbackHost, tlsKeyPair, wantsHttps } from '../security/auth/index.js';
-import { ConfigGovernance, governedCatalog } from '../security/governance/index.js';
+import { ConfigGovernance, governedCatalog, TagOwnership } from '../security/governance/index.js';
 import { GuardedCommands } from '../security/writes/index.js';
 import type { DemoPlant } from '../sim/index.js';
-import { createSinks, type EgressSink } from '../sinks/index.js';
+import { createSinks, type EgressSink, unsIdentity } from '../sinks/index.js';
 import { createSource, isMachineCommandTarget, sourceConfigSchema } from '../sources/index.js';
 import { brokerTarget, connectionTarget, type EmbeddedBroker, startEmbeddedBroker } from '../uns/index.js';
 import { Delivery } from '../workflows/delivery/index.js';
@@ -78,6 +78,9 @@ export class Hub implements HubView {
   private auditImpl: AuditLog | undefined;
   private governanceImpl: ConfigGovernance | undefined;
   private commandsImpl: GuardedCommands | undefined;
+  private ownershipImpl: TagOwnership | undefined;
+  /** The context each source was started with, so it can be restarted (a withdrawn certificate). */
+  private readonly sourceContexts = new Map<string, SourceContext>();
   private readonly log: Logger;
 
   constructor(
@@ -126,6 +129,11 @@ export class Hub implements HubView {
   /** The guarded path for writes and method calls to machines (src/security/writes); refuses all unless `writes.enabled`. */
   get commands(): GuardedCommands | undefined {
     return this.commandsImpl;
+  }
+
+  /** One source per tag id: refused declarations and values (src/security/governance/ownership.ts). */
+  get ownership(): TagOwnership | undefined {
+    return this.ownershipImpl;
   }
 
   get pki(): HubPki {
@@ -292,15 +300,25 @@ export class Hub implements HubView {
       events,
       sources: new Set(this.sources.filter((s) => s.marksGaps).map((s) => s.name)),
     });
+    const ownership = new TagOwnership({
+      catalog: governedCatalog(historian, governance),
+      existing: () => historian.listTags(),
+      sources: this.sources.map((s) => s.name),
+      rules: c.governance.tagSources,
+      events,
+      log: this.log.child({ component: 'ownership' }),
+    });
+    this.ownershipImpl = ownership;
     await Promise.all(
-      this.sources.map((s) =>
-        s.start({
-          catalog: governedCatalog(historian, governance),
-          sink: this.pipeline,
+      this.sources.map((s) => {
+        const ctx: SourceContext = {
+          ...ownership.forSource(s.name, this.pipeline),
           events,
           log: this.log.child({ source: s.name }),
-        }),
-      ),
+        };
+        this.sourceContexts.set(s.name, ctx);
+        return s.start(ctx);
+      }),
     );
 
     this.authImpl = await AuthService.open({
@@ -353,7 +371,19 @@ export class Hub implements HubView {
   private async startSinks(historian: Historian): Promise<void> {
     const u = this.config.uns;
     if (u?.broker.mode === 'embedded') {
-      this.mqttBroker = await startEmbeddedBroker(u.broker, this.log.child({ component: 'mqtt-broker' }));
+      // Only the hub writes its own namespace (JSON tag topics, its Sparkplug edge node).
+      const { edgeNodeId, groupId } = unsIdentity(this.config, u);
+      const prefix = u.topicPrefix ? `${u.topicPrefix}/` : '';
+      this.mqttBroker = await startEmbeddedBroker(u.broker, this.log.child({ component: 'mqtt-broker' }), {
+        hubTopics: [
+          `${prefix}${this.config.assets.enterprise.id}/#`,
+          // Births, data and deaths of the hub's edge node and its devices; NCMD/DCMD stay open to
+          // host applications (Sparkplug B 3.0, 4.2: commands are how a host asks for a rebirth).
+          ...['NBIRTH', 'NDATA', 'NDEATH', 'DBIRTH', 'DDATA', 'DDEATH'].map(
+            (t) => `spBv1.0/${groupId}/${t}/${edgeNodeId}/#`,
+          ),
+        ],
+      });
     }
     const sinks = createSinks({
       config: this.config,
@@ -390,6 +420,7 @@ export class Hub implements HubView {
       historian,
       ingest: { valuesPerSecond: Math.round(this.pipeline.meter.rate()), totalValues: this.pipeline.meter.total },
       sinks: [...this.egress.map((s) => s.health()), ...(this.deliveryImpl?.health() ?? [])],
+      ...(this.ownershipImpl ? { tagOwnership: this.ownershipImpl.stats() } : {}),
     };
   }
 
@@ -405,6 +436,34 @@ export class Hub implements HubView {
       notAfter: c.notAfter,
       expired: c.expired,
     }));
+  }
+
+  /**
+   * A server certificate was rejected or removed: the sessions built on it must not outlive the
+   * decision. Every source connected with that certificate is stopped and started again, so it
+   * reconnects under the new trust list (and fails with `certificate.untrusted` until it is
+   * trusted again). Returns the names of the sources restarted.
+   */
+  async withdrawCertificate(thumbprint: string): Promise<string[]> {
+    const tp = thumbprint.replace(/:/g, '').toLowerCase();
+    const hit = this.sources.filter((s) => {
+      const own = s.health().details.serverCertificateThumbprint;
+      return typeof own === 'string' && own.replace(/:/g, '').toLowerCase() === tp;
+    });
+    for (const s of hit) {
+      const ctx = this.sourceContexts.get(s.name);
+      await s.stop();
+      this.onEvent({
+        ts: Date.now(),
+        kind: 'connection.certificate-withdrawn',
+        severity: 'warning',
+        source: s.name,
+        message: `server certificate ${tp} was rejected or removed: the session of ${s.name} is ended and it reconnects under the new trust list`,
+        details: { thumbprint: tp },
+      });
+      if (ctx) await s.start(ctx);
+    }
+    return hit.map((s) => s.name);
   }
 
   sites(): SiteInfo[] {

@@ -52,7 +52,22 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the authentication hook before any handler runs; absent only on public routes. */
     principal?: Principal;
+    /**
+     * The credential the principal came from, so a long-lived channel (the live WebSocket) can
+     * check later that it still authorises the same principal.
+     */
+    credential?: Credential;
   }
+}
+
+/** What a request authenticated with: a session cookie's value or an `Authorization: Bearer` value. */
+export type Credential = { kind: 'session'; cookie: string } | { kind: 'bearer'; value: string };
+
+/** True when two principals carry the same authority (role and scope). */
+export function sameAuthority(a: Principal, b: Principal): boolean {
+  if (a.role !== b.role || a.scope.length !== b.scope.length) return false;
+  const s = new Set(a.scope);
+  return b.scope.every((x) => s.has(x));
 }
 
 /** One entry appended to the tamper-evident audit log. */

@@ -36,6 +36,25 @@ export interface SinkKind<C> {
 type UnsConfig = NonNullable<GotthardConfig['uns']>;
 
 /**
+ * The hub's Sparkplug identity on the UNS: the edge node id (configured, else the host name made
+ * topic-safe) and the group id (configured, else `<enterprise>-<site>` for one site). The publisher
+ * uses it, and the embedded broker's ACL keeps this namespace writable by the hub only.
+ */
+export function unsIdentity(c: Readonly<GotthardConfig>, u: UnsConfig): { edgeNodeId: string; groupId: string } {
+  const nodeId =
+    u.nodeId ??
+    (hostname()
+      .replace(/[^a-zA-Z0-9_.-]+/g, '-')
+      .replace(/^[^a-zA-Z0-9]+/, '') ||
+      'gotthard');
+  const site = c.assets.sites.length === 1 ? c.assets.sites[0]?.id : undefined;
+  return {
+    edgeNodeId: u.sparkplug.edgeNodeId ?? nodeId,
+    groupId: u.sparkplug.groupId ?? (site ? `${c.assets.enterprise.id}-${site}` : c.assets.enterprise.id),
+  };
+}
+
+/**
  * The sink registry: every egress sink the hub can run besides the historian, registered explicitly.
  * The historian is the always-on sink (created first by the hub, from src/historian/registry.ts);
  * the sinks here start after it, in this order, when their config is present, and are flushed and
@@ -47,17 +66,11 @@ export const SINK_KINDS = {
     configOf: (c) => c.uns,
     create: (u, d) => {
       const c = d.config;
-      const nodeId =
-        u.nodeId ??
-        (hostname()
-          .replace(/[^a-zA-Z0-9_.-]+/g, '-')
-          .replace(/^[^a-zA-Z0-9]+/, '') ||
-          'gotthard');
-      const site = c.assets.sites.length === 1 ? c.assets.sites[0]?.id : undefined;
+      const { edgeNodeId, groupId } = unsIdentity(c, u);
       return new UnsPublisher({
         config: u,
-        nodeId: u.sparkplug.edgeNodeId ?? nodeId,
-        groupId: u.sparkplug.groupId ?? (site ? `${c.assets.enterprise.id}-${site}` : c.assets.enterprise.id),
+        nodeId: edgeNodeId,
+        groupId,
         target: brokerTarget(u.broker, d.broker, 'uns.broker'),
         outboxPath: u.outbox.path ?? join(c.dataDir, 'outbox', 'uns.db'),
         tags: d.tags,

@@ -46,12 +46,16 @@ export const SOURCE_KINDS = {
 
 export type SourceKindName = keyof typeof SOURCE_KINDS;
 
-/** The schema of `sources[]`: a union discriminated by `kind`, built from the registry. */
-export const sourceConfigSchema = z.discriminatedUnion('kind', [
-  SOURCE_KINDS.opcua.schema,
-  SOURCE_KINDS.mqtt.schema,
-  SOURCE_KINDS.modbus.schema,
-]);
+type RegisteredSchema = (typeof SOURCE_KINDS)[SourceKindName]['schema'];
+
+/**
+ * The schema of `sources[]`: a union discriminated by `kind`, built from the registry, so a new
+ * source kind is its folder plus its line in SOURCE_KINDS and nothing else.
+ */
+export const sourceConfigSchema = z.discriminatedUnion(
+  'kind',
+  Object.values(SOURCE_KINDS).map((k) => k.schema) as [RegisteredSchema, ...RegisteredSchema[]],
+);
 
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
 

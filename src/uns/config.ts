@@ -15,6 +15,17 @@ const userSchema = z
   .object({
     username: z.string().min(1).describe('User name MQTT clients connect with.'),
     password: secret('Password. Secret: never logged.'),
+    publish: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(/^(?:[^#]*\/)?#?$|^[^#]*$/, '`#` may only be the last level of a filter'),
+      )
+      .optional()
+      .describe(
+        'Topic filters this user may publish to (e.g. `spBv1.0/#` for edge nodes). Default: any topic outside the hub’s own unified namespace, which only the hub writes.',
+      ),
   })
   .strict();
 

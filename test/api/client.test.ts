@@ -164,10 +164,12 @@ describe('a client generated from the served OpenAPI document, against a real hu
     const { tags } = await m.readTags(c, `${LINE1}/cnc1`);
     const tag = tags[0]?.id as string;
     const expected: string[] = [];
-    for await (const s of m.rawHistory(c, tag, 'now-1h', '2100-01-01T00:00:00Z', 100_000)) expected.push(s.ts);
+    // An end an hour ahead: inside the read limit on a range (docs/api.md, "Read limits").
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    for await (const s of m.rawHistory(c, tag, 'now-1h', to, 100_000)) expected.push(s.ts);
     const [snippet] = integrateSnippets('python');
-    const script = `${snippet}\nimport sys\nfor s in raw_history(sys.argv[1], sys.argv[2], sys.argv[3], "now-1h", "2100-01-01T00:00:00Z", limit=5):\n    print(s["ts"])\n`;
-    const out = await run('python3', ['-c', script, base, auth.token, tag]);
+    const script = `${snippet}\nimport sys\nfor s in raw_history(sys.argv[1], sys.argv[2], sys.argv[3], "now-1h", sys.argv[4], limit=5):\n    print(s["ts"])\n`;
+    const out = await run('python3', ['-c', script, base, auth.token, tag, to]);
     const got = out.stdout.trim().split('\n');
     // The hub kept storing meanwhile: what Python read starts with what TypeScript read.
     assert.ok(got.length >= expected.length, `${got.length} < ${expected.length}`);

@@ -89,7 +89,7 @@ describe('gotthard command line', { timeout: 180_000 }, () => {
         60_000,
       );
       const src = (health.sources as Record<string, unknown>[])[0] as Record<string, unknown>;
-      assert.equal(src.securityMode, 'SignAndEncrypt');
+      assert.equal((src.details as Record<string, unknown>).securityMode, 'SignAndEncrypt');
       const tags = (await api('/tags?limit=10000')).tags as { id: string }[];
       assert.equal(tags.length, src.tags);
       // Every tag gets history within a few seconds (the plant updates each value at least every second

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +116,21 @@ const EXPECTED: Record<string, RouteAccess> = {
   'HEAD,GET /api/v1/docs/static/*': viewer,
 };
 
+/**
+ * Routes that act on the whole hub (certificate trust): an admin with an asset scope is refused
+ * whatever the asset, because the change would reach every line (issue 17).
+ */
+const HUB_WIDE = new Set([
+  'POST /api/v1/pki/certificates/:thumbprint/trust',
+  'POST /api/v1/pki/certificates/:thumbprint/reject',
+  'DELETE /api/v1/pki/certificates/:thumbprint',
+  'POST /api/v1/pki/certificates',
+  'POST /api/v1/pki/issuers',
+  'DELETE /api/v1/pki/issuers/:thumbprint',
+  'POST /api/v1/pki/crls',
+  'POST /api/v1/pki/own/renew',
+]);
+
 /** Bodies that pass validation, so the asset-scope check (after validation) is reached. */
 const BODIES: Record<string, (path: string) => Record<string, unknown>> = {
   'PUT /api/v1/kpi/stops/reason': (machine) => ({ machine, start: '2026-01-13T05:00:00Z', reason: null }),
@@ -192,6 +208,7 @@ describe('authorisation matrix: every route × every role × in/out of scope', (
     const stale = Object.keys(EXPECTED).filter((k) => !live.has(k));
     assert.deepEqual(stale, [], `expectations without a route: ${stale.join(', ')}`);
     for (const r of table()) assert.deepEqual(r.config?.access, EXPECTED[key(r)], key(r));
+    for (const k of HUB_WIDE) assert.ok(live.has(k), `HUB_WIDE names no route ${k}`);
   });
 
   it('allows and refuses each cell as the matrix says', async () => {
@@ -227,6 +244,7 @@ describe('authorisation matrix: every route × every role × in/out of scope', (
           else if (p.role === 'anonymous') expect = 'deny';
           else if (!roleAtLeast(p.role, access.role)) expect = 'deny';
           else if (loc && p.scoped && where === 'out') expect = 'deny';
+          else if (HUB_WIDE.has(key(r)) && p.scoped) expect = 'deny';
           else expect = 'allow';
           cells.push({ route: key(r), who: p.who, where, expect, status: res.statusCode });
         }
@@ -251,6 +269,17 @@ describe('authorisation matrix: every route × every role × in/out of scope', (
   });
 
   it('refuses a WebSocket upgrade without credentials and accepts one with a token', async () => {
+    // Without credentials the auth hook answers the upgrade request with 401.
+    const refused = await app.inject({
+      url: '/api/v1/live',
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': randomBytes(16).toString('base64'),
+      },
+    });
+    assert.equal(refused.statusCode, 401);
     await assert.rejects(app.injectWS('/api/v1/live'), /401|Unexpected server response/);
     const viewerAuth = principals.find((p) => p.who === 'viewer')?.auth as TestAuth;
     const ws = await app.injectWS('/api/v1/live', { headers: viewerAuth.headers });
@@ -282,5 +311,42 @@ describe('deny by default', () => {
       await historian.close();
       t.close();
     }
+  });
+});
+
+describe('start-up log', () => {
+  it('a clean start with the dashboard logs no error; a route without access is named at ready', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const lines: { level: number; msg: string; url?: string }[] = [];
+    const logger = pino(
+      { level: 'info' },
+      { write: (s: string) => void lines.push(JSON.parse(s) as { level: number; msg: string; url?: string }) },
+    );
+    const web = mkdtempSync(join(tmpdir(), 'gt-webroot-'));
+    mkdirSync(join(web, 'assets'));
+    writeFileSync(join(web, 'index.html'), '<!doctype html><title>t</title>');
+    const t = await openTestAuth();
+    const historian = createSqliteHistorian({
+      path: join(mkdtempSync(join(tmpdir(), 'gt-log-')), 'h.db'),
+      logger: log,
+    });
+    await historian.open();
+    const hub = { historian, health: () => ({}), assetTree: async () => ({}) } as unknown as HubView;
+    const clean = await buildApi(hub, { logger, version: 'test', webRoot: web, auth: t.auth });
+    await clean.ready();
+    // Issue 17: every start logged "route declares no config.access" for the static files.
+    assert.deepEqual(
+      lines.filter((l) => l.level >= 50).map((l) => `${l.msg} ${l.url ?? ''}`),
+      [],
+    );
+    assert.equal((await clean.inject('/')).statusCode, 200, 'the dashboard is public');
+    await clean.close();
+    const app = await buildApi(hub, { logger, version: 'test', webRoot: false, auth: t.auth });
+    app.get('/api/v1/forgotten', async () => ({}));
+    await app.ready();
+    assert.ok(lines.some((l) => l.level >= 50 && l.url === '/api/v1/forgotten'));
+    await app.close();
+    await historian.close();
+    t.close();
   });
 });

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { connect as tlsConnect } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildApi } from '../../src/api/index.js';
@@ -271,6 +272,23 @@ describe('HTTPS', () => {
             req.end();
           },
         );
+      // TLS 1.2 only with ECDHE and AEAD (issue 17: static-RSA and SHA-1 CBC suites were accepted).
+      const handshake = (ciphers: string) =>
+        new Promise<string>((resolve, reject) => {
+          const u = new URL(hub.address as string);
+          const s = tlsConnect(
+            { host: u.hostname, port: Number(u.port), ca, servername: '127.0.0.1', maxVersion: 'TLSv1.2', ciphers },
+            () => {
+              resolve(s.getCipher().name);
+              s.end();
+            },
+          );
+          s.on('error', reject);
+        });
+      assert.equal(await handshake('ECDHE-RSA-AES128-GCM-SHA256'), 'ECDHE-RSA-AES128-GCM-SHA256');
+      await assert.rejects(handshake('AES128-SHA'), /handshake failure|no shared cipher|alert/i);
+      await assert.rejects(handshake('ECDHE-RSA-AES128-SHA'), /handshake failure|no shared cipher|alert/i);
+      await assert.rejects(handshake('AES128-GCM-SHA256'), /handshake failure|no shared cipher|alert/i);
       const live = await get('/api/v1/health/live');
       assert.equal(live.status, 200);
       assert.match(String(live.headers['strict-transport-security']), /max-age=15552000/);
@@ -278,13 +296,13 @@ describe('HTTPS', () => {
       const made = await get('/api/v1/users', {
         method: 'POST',
         headers: { ...auth.headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'admin', role: 'admin', password: 'an admin password here' }),
+        body: JSON.stringify({ name: 'admin', role: 'admin', password: 'granite ridge above the lake' }),
       });
       assert.equal(made.status, 201, made.body);
       const login = await get('/api/v1/auth/login', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'admin', password: 'an admin password here' }),
+        body: JSON.stringify({ name: 'admin', password: 'granite ridge above the lake' }),
       });
       assert.equal(login.status, 200, login.body);
       const cookies = ([] as string[]).concat(login.headers['set-cookie'] ?? []);

@@ -70,8 +70,8 @@ describe('sign-in in a real browser', browserSuite(180_000), () => {
     await page.getByTestId('setup-form').waitFor();
     await page.getByLabel('Setup token').fill('not-the-token');
     await page.getByLabel('Admin user name').fill('anna');
-    await page.getByLabel('Password (at least 12 characters)').fill('anna has a long password');
-    await page.getByLabel('Repeat password').fill('anna has a long password');
+    await page.getByLabel('Password (at least 12 characters)').fill('granite ridge above the lake');
+    await page.getByLabel('Repeat password').fill('granite ridge above the lake');
     await page.getByRole('button', { name: /Create administrator/ }).click();
     await page
       .getByRole('alert')
@@ -85,7 +85,7 @@ describe('sign-in in a real browser', browserSuite(180_000), () => {
     // The admin adds a viewer through the page.
     await page.getByLabel('New user name').fill('vera');
     await page.getByLabel('New user role').selectOption('viewer');
-    await page.getByLabel('New user password').fill('vera has a long password');
+    await page.getByLabel('New user password').fill('copper kettle on the stove');
     await page.getByRole('button', { name: 'Add user' }).click();
     await page.getByRole('cell', { name: 'vera', exact: true }).waitFor();
     // An API token: its secret is shown once and works.
@@ -125,7 +125,7 @@ describe('sign-in in a real browser', browserSuite(180_000), () => {
     const page = await newPage();
     await page.goto(`${base}/`);
     await page.getByLabel('User name').fill('vera');
-    await page.getByLabel('Password').fill('vera has a long password');
+    await page.getByLabel('Password').fill('copper kettle on the stove');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('user-menu').filter({ hasText: 'viewer' }).waitFor();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Plant overview' }).waitFor();
@@ -158,7 +158,12 @@ describe('sign-in in a real browser', browserSuite(180_000), () => {
     const made = await fetch(`${base}/api/v1/users`, {
       method: 'POST',
       headers: { ...auth.headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'lena', role: 'operator', scope: [line], password: 'lena has a long password' }),
+      body: JSON.stringify({
+        name: 'lena',
+        role: 'operator',
+        scope: [line],
+        password: 'operator on line one, week 49',
+      }),
     });
     assert.equal(made.status, 201);
     const page = await newPage();
@@ -168,7 +173,7 @@ describe('sign-in in a real browser', browserSuite(180_000), () => {
     });
     await page.goto(`${base}/`);
     await page.getByLabel('User name').fill('lena');
-    await page.getByLabel('Password').fill('lena has a long password');
+    await page.getByLabel('Password').fill('operator on line one, week 49');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page
       .getByTestId('machine-tile')

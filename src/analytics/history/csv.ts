@@ -1,50 +1,9 @@
 import { isoLocal, type SeriesRow } from '../kpi/index.js';
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-export function csvField(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : v;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** The shared CSV writer and reader (src/model/csv.ts): formula cells neutralised, limits on reading. */
+export { csvCell as csvField, splitCsvLine } from '../../model/csv.js';
 
-/**
- * Splits one CSV line (RFC 4180 quoting; a quoted field cannot span lines here: history rows are
- * one line each). Returns undefined for an unterminated quote.
- */
-export function splitCsvLine(line: string): string[] | undefined {
-  const out: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let s = '';
-      i++;
-      for (;;) {
-        const q = line.indexOf('"', i);
-        if (q < 0) return undefined;
-        s += line.slice(i, q);
-        if (line[q + 1] === '"') {
-          s += '"';
-          i = q + 2;
-        } else {
-          i = q + 1;
-          break;
-        }
-      }
-      out.push(s);
-    } else {
-      const c = line.indexOf(',', i);
-      out.push((c < 0 ? line.slice(i) : line.slice(i, c)).trim());
-      i = c < 0 ? line.length : c;
-    }
-    if (i >= line.length) return out;
-    if (line[i] !== ',') return undefined;
-    i++;
-    if (i === line.length) {
-      out.push('');
-      return out;
-    }
-  }
-}
+import { csvCell as csvField } from '../../model/csv.js';
 
 const KPI_COLUMNS = [
   'availability',

@@ -1,10 +1,9 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { StatusCodes } from 'node-opcua-status-code';
 import type { Historian } from '../../historian/types.js';
+import { csvLines, MAX_LINE_BYTES, quote, splitCsvLine } from '../../model/csv.js';
 import { SampleBatch } from '../../model/sample.js';
 import type { TagRecord } from '../../model/tag.js';
-import { splitCsvLine } from './csv.js';
 
 /**
  * CSV history import: `tag id, source timestamp, value[, status]` per line, for tags that already
@@ -71,8 +70,6 @@ export interface ImportOptions {
   maxRows?: number;
   batchSize?: number;
   mode?: ImportMode;
-  /** A reason to refuse a tag (e.g. outside the caller's scope); its rows are rejected with it. */
-  refuseTag?: (tag: TagRecord) => string | undefined;
   /**
    * Correct mode: the replacements of a batch, before they are applied (write-ahead, for the audit
    * trail: no value is replaced without its entry; a throw stops the import before this batch's).
@@ -81,6 +78,13 @@ export interface ImportOptions {
   /** Correct mode: the replacements announced by `onCorrecting` could not be applied (then the import throws). */
   onCorrectionFailed?: (corrections: readonly ImportConflict[], err: Error) => void;
   now?: () => number;
+  /**
+   * Tags the importing principal may write (its asset scope); rows for other tags are refused
+   * without looking the tag up, so the answer does not tell whether it exists. Default: all.
+   */
+  allows?: (tagId: string) => boolean;
+  /** Longest line accepted (default 1 MiB); a longer one is skipped and reported by its length. */
+  maxLineBytes?: number;
 }
 
 const STATUS_BY_NAME = new Map<string, number>();
@@ -95,23 +99,23 @@ function parseStatus(s: string): number | string {
   if (s === '') return 0;
   if (/^\d+$/.test(s)) {
     const n = Number(s);
-    return n <= 0xffffffff ? n : `status ${s} is larger than 32 bits`;
+    return n <= 0xffffffff ? n : `status ${quote(s)} is larger than 32 bits`;
   }
   if (/^0x[0-9a-f]{1,8}$/i.test(s)) return Number.parseInt(s.slice(2), 16);
   const byName = STATUS_BY_NAME.get(s.toLowerCase());
   return (
     byName ??
-    `status "${s}" is neither a StatusCode number (e.g. 0, 0x80310000) nor a name (Good, Bad, BadNoCommunication)`
+    `status ${quote(s)} is neither a StatusCode number (e.g. 0, 0x80310000) nor a name (Good, Bad, BadNoCommunication)`
   );
 }
 
 function parseTs(s: string): number | string {
   if (/^\d{10,16}$/.test(s)) return Number(s);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s)) {
-    return `timestamp "${s}" is not ISO 8601 with a zone (2026-03-29T06:00:00Z or +02:00) or epoch ms`;
+    return `timestamp ${quote(s)} is not ISO 8601 with a zone (2026-03-29T06:00:00Z or +02:00) or epoch ms`;
   }
   const t = Date.parse(s);
-  return Number.isNaN(t) ? `timestamp "${s}" is not a valid date` : t;
+  return Number.isNaN(t) ? `timestamp ${quote(s)} is not a valid date` : t;
 }
 
 const HEADER = /^(tag|tag_?id|tag id|id)$/i;
@@ -188,7 +192,6 @@ export async function importCsv(
     bytes: res.bytes,
   });
   const tags = new Map<string, TagRecord | null>();
-  const refused = new Map<string, string>();
   const spans = new Map<number, { id: string; assetPath: string; from: number; to: number; count: number }>();
   let pending: ParsedRow[] = [];
   const fail = (line: number, message: string) => {
@@ -272,18 +275,30 @@ export async function importCsv(
     }
   };
 
-  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
   let valid = 0;
   try {
-    for await (const raw of rl) {
+    for await (const item of csvLines(input, opts.maxLineBytes)) {
       const n = ++res.lines;
-      res.bytes += Buffer.byteLength(raw) + 1;
+      res.bytes += 'tooLong' in item ? item.tooLong + 1 : item.bytes;
       if (n % every === 0) opts.onProgress?.(progress());
+      if ('tooLong' in item) {
+        // Said by its length only: the line is neither kept nor echoed.
+        fail(
+          n,
+          `line of ${item.tooLong} bytes is longer than the limit of ${opts.maxLineBytes ?? MAX_LINE_BYTES} bytes`,
+        );
+        continue;
+      }
+      const raw = item.text;
       const line = n === 1 ? raw.replace(/^\uFEFF/, '') : raw;
       if (line.trim() === '' || line.startsWith('#')) continue;
       const f = splitCsvLine(line);
       if (f === undefined) {
         fail(n, 'unterminated quote');
+        continue;
+      }
+      if (typeof f === 'string') {
+        fail(n, f);
         continue;
       }
       if (valid + res.rejected === 0 && HEADER.test(f[0] ?? '')) continue;
@@ -292,24 +307,19 @@ export async function importCsv(
         continue;
       }
       const [id, tsText, valueText, statusText] = f as [string, string, string, string | undefined];
+      if (opts.allows && !opts.allows(id)) {
+        fail(n, `tag ${quote(id, 200)} lies outside your scope; import only into tags of your assets`);
+        continue;
+      }
       let tag = tags.get(id);
       if (tag === undefined) {
         tag = (await historian.getTag(id)) ?? null;
         tags.set(id, tag);
-        if (tag !== null) {
-          const why = opts.refuseTag?.(tag);
-          if (why !== undefined) refused.set(id, why);
-        }
-      }
-      const why = refused.get(id);
-      if (why !== undefined) {
-        fail(n, why);
-        continue;
       }
       if (tag === null) {
         fail(
           n,
-          `unknown tag "${id}": import only loads history of existing tags (see GET /api/v1/tags); declare a tag of a machine without a connection under \`imports\` in the config`,
+          `unknown tag ${quote(id, 200)}: import only loads history of existing tags (see GET /api/v1/tags); declare a tag of a machine without a connection under \`imports\` in the config`,
         );
         continue;
       }
@@ -337,15 +347,15 @@ export async function importCsv(
         let v = Number(valueText);
         if (tag.dataType === 'Boolean' && /^(true|false)$/i.test(valueText)) v = /^true$/i.test(valueText) ? 1 : 0;
         if (!Number.isFinite(v) || valueText.trim() === '') {
-          fail(n, `value "${valueText}" is not a number (tag ${id} is ${tag.dataType})`);
+          fail(n, `value ${quote(valueText)} is not a number (tag ${id} is ${tag.dataType})`);
           continue;
         }
         if ((tag.dataType === 'UInt' || tag.dataType === 'Int') && !Number.isInteger(v)) {
-          fail(n, `value "${valueText}" is not an integer (tag ${id} is ${tag.dataType})`);
+          fail(n, `value ${quote(valueText)} is not an integer (tag ${id} is ${tag.dataType})`);
           continue;
         }
         if (tag.dataType === 'UInt' && v < 0) {
-          fail(n, `value "${valueText}" is negative (tag ${id} is UInt)`);
+          fail(n, `value ${quote(valueText)} is negative (tag ${id} is UInt)`);
           continue;
         }
         value = v;

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { GotthardError } from '../../errors.js';
 import { type AuditEntry, auditToCsv, readEntries, verifyAuditLog } from '../../security/audit/index.js';
+import { auditVisibleTo } from '../../security/scope.js';
 import type { HubView } from '../types.js';
 
 const EntryOut = Type.Object({
@@ -86,7 +88,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
       const file = auditFile(hub);
       if (!file)
         return reply.status(503).send({ error: { code: 'GT_INTERNAL', message: 'this hub keeps no audit log' } });
-      const all = readEntries(file);
+      // A scoped admin reads only its own part of the log (issue 17: it read the whole log).
+      const all = readEntries(file).filter((e) => auditVisibleTo(req.principal, e));
       const hits = select(all, req.query).filter((e) => req.query.before === undefined || e.seq < req.query.before);
       const page = hits.slice(-req.query.limit).reverse();
       return {
@@ -117,10 +120,18 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
         },
       },
     },
-    async (_req, reply) => {
+    async (req, reply) => {
       const file = auditFile(hub);
       if (!file)
         return reply.status(503).send({ error: { code: 'GT_INTERNAL', message: 'this hub keeps no audit log' } });
+      const p = req.principal;
+      if (p && p.scope.length > 0) {
+        // The chain covers every entry; its problems name entries of the whole hub.
+        throw new GotthardError(
+          'GT_FORBIDDEN',
+          `${p.kind} "${p.name}" is limited to ${p.scope.join(', ')}; checking the whole audit chain needs an admin without scope`,
+        );
+      }
       const v = verifyAuditLog(file);
       return { ok: v.ok, entries: v.entries, head: v.head, problems: v.problems };
     },
@@ -144,7 +155,10 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
       const file = auditFile(hub);
       if (!file)
         return reply.status(503).send({ error: { code: 'GT_INTERNAL', message: 'this hub keeps no audit log' } });
-      const hits = select(readEntries(file), req.query);
+      const hits = select(
+        readEntries(file).filter((e) => auditVisibleTo(req.principal, e)),
+        req.query,
+      );
       const p = req.principal;
       hub.audit?.append({
         actor: p ? `${p.kind}:${p.name}` : 'anonymous',

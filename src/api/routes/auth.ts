@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { parseDuration } from '../../config/types.js';
 import { GotthardError } from '../../errors.js';
+import type { AssetNode } from '../../model/assets.js';
 import {
   type AuthService,
   CSRF_COOKIE,
@@ -89,6 +90,35 @@ export function actorOf(p: Principal | undefined): string {
   return p ? `${p.kind}:${p.name}` : 'anonymous';
 }
 
+/** Whether `by` may see and manage an account or token with `scope` (a scoped admin: only inside its own). */
+function manages(by: Principal | undefined, scope: readonly string[]): boolean {
+  if (!by || by.scope.length === 0) return true;
+  return scope.length > 0 && scope.every((s) => inScope(by, s));
+}
+
+/** Every asset path of the tree. */
+function assetPaths(n: AssetNode, out: Set<string>): Set<string> {
+  out.add(n.path);
+  for (const c of n.children) assetPaths(c, out);
+  return out;
+}
+
+/**
+ * A scope names assets of this hub: a typo would otherwise make a user who sees nothing (issue 17).
+ * Checked against the asset tree (configured sites and areas plus every asset that has tags).
+ */
+async function checkKnownScope(hub: HubView, scope: readonly string[], field: string): Promise<void> {
+  if (scope.length === 0) return;
+  const known = assetPaths(await hub.assetTree(), new Set());
+  const unknown = scope.filter((s) => !known.has(s.replace(/\/+$/, '')));
+  if (unknown.length > 0) {
+    throw new GotthardError(
+      'GT_BAD_REQUEST',
+      `${field}: ${unknown.map((u) => `"${u}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not an asset path of this hub; see GET /api/v1/assets`,
+    );
+  }
+}
+
 /** A scoped admin may only grant what lies inside its own scope. */
 function checkGrant(by: Principal | undefined, scope: readonly string[]): void {
   if (!by || by.scope.length === 0) return;
@@ -127,23 +157,22 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
         return { principal: principalOut(r.session.principal), csrf: r.session.csrf };
       }
       audit(req, { actor: 'anonymous', action: 'auth.login', target: name, outcome: 'failed', reason: r.reason });
-      if (r.lockedNow) {
+      if (r.throttledNow) {
         audit(req, {
           actor: 'system',
-          action: 'auth.lockout',
+          action: 'auth.throttle',
           target: name,
           outcome: 'ok',
-          reason: 'repeated failed sign-ins',
+          reason: 'repeated failed sign-ins from this address: further attempts are delayed',
         });
       }
-      if (r.reason === 'locked' || r.lockedNow) {
+      if (r.reason === 'throttled') {
+        const s = Math.ceil((r.retryAfterMs ?? 1000) / 1000);
+        reply.header('retry-after', String(s));
         throw new GotthardError(
           'GT_LOCKED_OUT',
-          `user "${name}" is locked after repeated failed sign-ins; try again later or ask an admin to set a new password`,
+          `too many failed sign-ins for this name from your address; wait ${s} s before the next attempt`,
         );
-      }
-      if (r.reason === 'throttled') {
-        throw new GotthardError('GT_LOCKED_OUT', 'too many failed sign-ins from this address; try again later');
       }
       throw new GotthardError('GT_UNAUTHENTICATED', 'wrong user name or password');
     },
@@ -244,7 +273,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
         response: { 200: Type.Object({ users: Type.Array(UserOut) }) },
       },
     },
-    async () => ({ users: auth.listUsers().map(userOut) }),
+    // A scoped admin sees only the accounts it could manage (inside its own scope).
+    async (req) => ({
+      users: auth
+        .listUsers()
+        .filter((u) => manages(req.principal, u.scope))
+        .map(userOut),
+    }),
   );
 
   app.post(
@@ -261,6 +296,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     async (req, reply) => {
       const scope = req.body.scope ?? [];
       checkGrant(req.principal, scope);
+      await checkKnownScope(hub, scope, 'body/scope');
       const u = await auth.createUser({ ...req.body, scope });
       audit(req, {
         actor: actorOf(req.principal),
@@ -294,7 +330,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
       const existing = auth.getUser(req.params.name);
       if (!existing) throw new GotthardError('GT_NOT_FOUND', `no user "${req.params.name}"`);
       checkGrant(req.principal, existing.scope);
-      if (req.body.scope) checkGrant(req.principal, req.body.scope);
+      if (req.body.scope) {
+        checkGrant(req.principal, req.body.scope);
+        await checkKnownScope(hub, req.body.scope, 'body/scope');
+      }
       const u = await auth.updateUser(req.params.name, req.body);
       const { password: _omitted, ...changed } = req.body;
       audit(req, {
@@ -340,7 +379,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
         response: { 200: Type.Object({ tokens: Type.Array(TokenOut) }) },
       },
     },
-    async () => ({ tokens: auth.listTokens().map(tokenOut) }),
+    async (req) => ({
+      tokens: auth
+        .listTokens()
+        .filter((t) => manages(req.principal, t.scope))
+        .map(tokenOut),
+    }),
   );
 
   app.post(
@@ -364,6 +408,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
     async (req, reply) => {
       const scope = req.body.scope ?? [];
       checkGrant(req.principal, scope);
+      await checkKnownScope(hub, scope, 'body/scope');
       let expiresInMs: number | null = null;
       if (req.body.expiresIn !== undefined) {
         const ms = parseDuration(req.body.expiresIn);
@@ -405,6 +450,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (ap
       },
     },
     async (req) => {
+      // A scoped admin revokes only tokens inside its own scope (issue 17: it could revoke an unscoped one).
+      const target = auth.listTokens().find((t) => t.id === req.params.id);
+      if (target && !manages(req.principal, target.scope)) {
+        const p = req.principal as Principal;
+        throw new GotthardError(
+          'GT_FORBIDDEN',
+          `${p.kind} "${p.name}" is limited to ${p.scope.join(', ')}; token ${target.id} reaches ${target.scope.length === 0 ? 'the whole enterprise' : target.scope.join(', ')}`,
+        );
+      }
       const t = auth.revokeToken(req.params.id);
       audit(req, {
         actor: actorOf(req.principal),

@@ -67,6 +67,16 @@ const HealthReply = Type.Object({
         'Outbound sinks with store-and-forward: the UNS publisher, and each delivery connector (`queued` = entries waiting, `dropped` = dead letters, `oldestSourceTs` = oldest waiting entry).',
     },
   ),
+  tagOwnership: Type.Optional(
+    Type.Object(
+      {
+        collisions: Type.Number({ description: 'Tag declarations refused: the id belongs to another source.' }),
+        refusedValues: Type.Number({ description: 'Values (and gap markers) dropped for those declarations.' }),
+        bySource: Type.Record(Type.String(), Type.Object({ collisions: Type.Number(), refusedValues: Type.Number() })),
+      },
+      { description: 'One source per tag id (docs/security.md, tag ownership).' },
+    ),
+  ),
 });
 
 /** A source's health on the wire: times as ISO 8601, details without unknown (undefined) entries. */
@@ -115,6 +125,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ hub: HubView; eventLoop?:
           oldestSourceTs: k.oldestSourceTs === undefined ? undefined : iso(k.oldestSourceTs),
           lastDeliveredAt: k.lastDeliveredAt === undefined ? undefined : iso(k.lastDeliveredAt),
         })),
+        ...(h.tagOwnership ? { tagOwnership: h.tagOwnership } : {}),
       };
     },
   );

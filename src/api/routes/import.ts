@@ -117,11 +117,9 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
       const p = req.principal;
       const res = await importCsv(hub.historian, body, {
         maxErrors: req.query.maxErrors,
-        // A scoped principal imports (and corrects) only tags inside its scope; other rows are rejected.
-        refuseTag: (t) =>
-          p === undefined || inScope(p, t.id)
-            ? undefined
-            : `tag "${t.id}" is outside the scope of ${p.kind} "${p.name}" (${p.scope.join(', ')})`,
+        // A scoped principal imports (and corrects) only tags inside its scope; other rows are refused
+        // without looking the tag up, so the answer does not tell whether it exists (issue 17).
+        ...(p && p.scope.length > 0 ? { allows: (id: string) => inScope(p, id) } : {}),
         maxRows: req.query.maxRows,
         mode,
         // Audited before the batch's values are replaced (write-ahead), one entry per ≤ 200 replacements.
@@ -204,7 +202,10 @@ export const historyTransferRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> 
         if (!visibleTo(req.principal, a)) requireInScope(req, a);
         const p = req.principal;
         tags = (await hub.historian.listTags()).filter(
-          (t) => (t.assetPath === a || t.assetPath.startsWith(`${a}/`)) && (!p || inScope(p, t.id)),
+          (t) =>
+            (t.assetPath === a || t.assetPath.startsWith(`${a}/`)) &&
+            (!p || inScope(p, t.id)) &&
+            (hub.governance?.mayRead(p, t.id) ?? true),
         );
       }
       if (tags.length === 0)

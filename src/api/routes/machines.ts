@@ -44,6 +44,23 @@ function send(reply: FastifyReply, r: MachineCommandResult) {
   return reply.status(f.http).send({ error: { code: f.code, message: `${r.statusCode}: ${r.message}` } });
 }
 
+function named(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function auditTarget(
+  isCall: boolean,
+  body: { tagId?: unknown; asset?: unknown; method?: unknown },
+  route: string,
+): string {
+  if (isCall) {
+    const a = named(body.asset);
+    const m = named(body.method);
+    return a || m ? `${a ?? '(no asset)'}#${m ?? '(no method)'}` : `POST ${route}`;
+  }
+  return named(body.tagId) ?? `POST ${route}`;
+}
+
 function actor(p: Principal | undefined): string {
   return p ? `${p.kind}:${p.name}` : 'anonymous';
 }
@@ -63,7 +80,9 @@ export const machineRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async 
     hub.audit?.append({
       actor: actor(req.principal),
       action: isCall ? 'machine.call' : 'machine.write',
-      target: String(isCall ? `${String(body.asset)}#${String(body.method)}` : body.tagId),
+      // Never "undefined": a request refused before its body was read (401, a bad body) is named by
+      // what it asked for, or by the route.
+      target: auditTarget(isCall, body, req.routeOptions.url ?? req.url.split('?')[0] ?? ''),
       outcome: 'refused',
       reason: typeof body.reason === 'string' ? body.reason : '',
       details: {
@@ -117,7 +136,12 @@ export const machineRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async 
         body: Type.Object(
           {
             tagId: Type.String({ minLength: 1, description: 'Tag id (UNS path) to write.' }),
-            value: Type.Union([Type.Number(), Type.String(), Type.Boolean()]),
+            // No type here on purpose: the API's validator coerces (`true`, `[44]`, `"0x2A"`, `" 43 "` all
+            // became 43-ish numbers for a Double). The guarded path checks the value strictly against
+            // the tag's DataType and the audit keeps it as sent (src/security/writes).
+            value: Type.Unknown({
+              description: 'JSON number for Double/Float/Int/UInt, true/false for Boolean, a string for String.',
+            }),
             reason: Reason,
           },
           { additionalProperties: false },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { isGotthardError } from '../../errors.js';
+import { GotthardError, isGotthardError } from '../../errors.js';
 import type { HubPki } from '../../pki/index.js';
 import { iso } from '../format.js';
 import type { HubView } from '../types.js';
@@ -16,6 +16,11 @@ const CertOut = Type.Object({
   notAfter: Type.String(),
   expired: Type.Boolean(),
   applicationUri: Type.Optional(Type.String()),
+  endedSessions: Type.Optional(
+    Type.Array(Type.String(), {
+      description: 'Sources whose session used this certificate and were restarted (reject and remove).',
+    }),
+  ),
 });
 
 const OwnOut = Type.Object({
@@ -76,20 +81,28 @@ export const pkiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     action: string,
     target: string,
     fn: () => Promise<T>,
-  ): Promise<ReturnType<typeof certOut>> {
+    withdraws = false,
+  ): Promise<ReturnType<typeof certOut> & { endedSessions?: string[] }> {
     const p = req.principal;
     const actor = p ? `${p.kind}:${p.name}` : 'anonymous';
     try {
       const c = await fn();
+      // A certificate no longer trusted must not keep a session alive that was opened with it.
+      const ended = withdraws ? ((await hub.withdrawCertificate?.(c.thumbprint)) ?? []) : undefined;
       hub.audit?.append({
         actor,
         action,
         target: c.thumbprint,
         outcome: 'ok',
-        details: { subject: c.subject, status: c.status, notAfter: c.notAfter.toISOString() },
+        details: {
+          subject: c.subject,
+          status: c.status,
+          notAfter: c.notAfter.toISOString(),
+          ...(ended ? { endedSessions: ended } : {}),
+        },
         ip: req.ip,
       });
-      return certOut(c);
+      return { ...certOut(c), ...(ended ? { endedSessions: ended } : {}) };
     } catch (err) {
       hub.audit?.append({
         actor,
@@ -153,6 +166,25 @@ export const pkiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
 
   const change = { config: { access: { role: 'admin' as const } } };
 
+  // Trust is hub-wide: a certificate trusted for one line is trusted for every connection. So only
+  // an admin without an asset scope changes it (issue 17: a line admin trusted certificates for the
+  // whole hub). The refusal is audited like any other failed change. On request, before the body is
+  // validated, so the answer does not depend on what was sent.
+  app.addHook('onRequest', async (req) => {
+    const p = req.principal;
+    if (req.method === 'GET' || !p || p.scope.length === 0) return;
+    const reason = `${p.kind} "${p.name}" is limited to ${p.scope.join(', ')}; certificate trust applies to the whole hub and needs an admin without scope`;
+    hub.audit?.append({
+      actor: `${p.kind}:${p.name}`,
+      action: 'pki.change',
+      target: `${req.method} ${req.routeOptions.url ?? req.url}`,
+      outcome: 'refused',
+      reason,
+      ip: req.ip,
+    });
+    throw new GotthardError('GT_FORBIDDEN', reason);
+  });
+
   app.post(
     '/pki/certificates/:thumbprint/trust',
     {
@@ -173,13 +205,13 @@ export const pkiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     {
       ...change,
       schema: {
-        summary: 'Reject a trusted server certificate',
+        summary: 'Reject a trusted server certificate; sources connected with it are restarted (their sessions end)',
         tags: ['pki'],
         params: Thumbprint,
         response: { 200: CertOut, 404: ERROR },
       },
     },
-    async (req) => audited(req, 'pki.reject', req.params.thumbprint, () => store().reject(req.params.thumbprint)),
+    async (req) => audited(req, 'pki.reject', req.params.thumbprint, () => store().reject(req.params.thumbprint), true),
   );
 
   app.delete(
@@ -187,13 +219,13 @@ export const pkiRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app
     {
       ...change,
       schema: {
-        summary: 'Remove a trusted or rejected server certificate',
+        summary: 'Remove a trusted or rejected server certificate; sources connected with it are restarted',
         tags: ['pki'],
         params: Thumbprint,
         response: { 200: CertOut, 404: ERROR },
       },
     },
-    async (req) => audited(req, 'pki.remove', req.params.thumbprint, () => store().remove(req.params.thumbprint)),
+    async (req) => audited(req, 'pki.remove', req.params.thumbprint, () => store().remove(req.params.thumbprint), true),
   );
 
   app.post(

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { GotthardError } from '../../errors.js';
 import type { Historian } from '../../historian/types.js';
+import { csvCell as csvField } from '../../model/csv.js';
 import { statusName } from '../../model/status.js';
 import type { TagRecord } from '../../model/tag.js';
 import { bucketsFor, downsampleBuckets, type TrendSeries } from '../downsample.js';
@@ -154,13 +155,6 @@ function zoneFormat(tz: string): Intl.DateTimeFormat {
       `query parameter "tz" = "${tz}" is not an IANA time zone, e.g. Europe/Zurich`,
     );
   }
-}
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-function csvField(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export const trendRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (app, { hub }) => {

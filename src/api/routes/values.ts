@@ -4,6 +4,7 @@ import { GotthardError } from '../../errors.js';
 import type { AggregateFn } from '../../historian/types.js';
 import type { TagRecord } from '../../model/tag.js';
 import { requireInScope, visibleTo } from '../../security/auth/index.js';
+import { eventPaths, eventVisibleTo } from '../../security/scope.js';
 import { inScope } from '../../security/types.js';
 import { iso, sampleOut } from '../format.js';
 import { checkCount, checkRange, READ_LIMITS } from '../limits.js';
@@ -78,7 +79,8 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
         tags = await hub.historian.listTags();
         if (asset) tags = tags.filter((t) => t.assetPath === asset || t.assetPath.startsWith(`${asset}/`));
         const p = req.principal;
-        if (p) tags = tags.filter((t) => inScope(p, t.id));
+        // Scope, and classification on reads: a confidential tag needs a read grant.
+        if (p) tags = tags.filter((t) => inScope(p, t.id) && (hub.governance?.mayRead(p, t.id) ?? true));
       }
       const byKey = new Map(tags.map((t) => [t.key, t]));
       const latest = await hub.historian.latest([...byKey.keys()]);
@@ -240,7 +242,19 @@ export const valueRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async (a
         source: q.source,
         limit: q.limit,
       });
-      return { events: events.map((e) => ({ ...e, ts: iso(e.ts) })) };
+      // Scope (issue 17: a line-2 viewer saw other lines' events): only events about its assets.
+      const p = req.principal;
+      let visible = events;
+      if (p && p.scope.length > 0) {
+        const sources = new Set(
+          (await hub.historian.listTags()).filter((t) => inScope(p, t.id)).map((t) => t.lineage.source),
+        );
+        visible = events.filter((e) => eventVisibleTo(p, e, (s) => sources.has(s)));
+      }
+      // An event about a confidential tag (its message may carry the value) needs a read grant for it.
+      const g = hub.governance;
+      if (g) visible = visible.filter((e) => eventPaths(e).every((x) => g.mayRead(p, x)));
+      return { events: visible.map((e) => ({ ...e, ts: iso(e.ts) })) };
     },
   );
 };

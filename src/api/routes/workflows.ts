@@ -128,6 +128,27 @@ function out(w: WorkOrder) {
   return { ...w, evidence: { ...w.evidence } };
 }
 
+/** A scoped principal sees a rule that watches something inside (or above) its scope. */
+function ruleVisible(req: FastifyRequest, assets: readonly string[] | undefined): boolean {
+  const p = req.principal;
+  if (!p || p.scope.length === 0) return true;
+  const a = assets ?? [];
+  return a.some((x) => inScope(p, x) || p.scope.some((s) => s.startsWith(`${x}/`)));
+}
+
+/** A scoped principal may change only a rule whose every watched asset lies inside its scope. */
+function requireRuleInScope(req: FastifyRequest, id: string, assets: readonly unknown[] | undefined): void {
+  const p = req.principal;
+  if (!p || p.scope.length === 0) return;
+  const a = assets ?? [];
+  if (a.length === 0 || !a.every((x) => typeof x === 'string' && inScope(p, x))) {
+    throw new GotthardError(
+      'GT_FORBIDDEN',
+      `rule "${id}" watches ${a.length === 0 ? 'every asset' : a.join(', ')}; ${p.kind} "${p.name}" is limited to ${p.scope.join(', ')}`,
+    );
+  }
+}
+
 function visible(req: FastifyRequest, wo: WorkOrder): boolean {
   return !req.principal || inScope(req.principal, wo.asset);
 }
@@ -147,15 +168,7 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async
     async (req) => {
       const rules = requireWorkflows(hub).rules();
       // A scoped principal sees rules that watch something inside its scope.
-      const p = req.principal;
-      return {
-        rules: rules.filter(
-          (r) =>
-            !p ||
-            p.scope.length === 0 ||
-            r.rule.assets.some((a) => inScope(p, a) || p.scope.some((s) => s.startsWith(`${a}/`))),
-        ),
-      };
+      return { rules: rules.filter((r) => ruleVisible(req, r.rule.assets)) };
     },
   );
 
@@ -190,6 +203,8 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async
       const versions = wf.ruleVersions(req.params.id);
       const current = wf.rules().find((r) => r.rule.id === req.params.id);
       if (!current) throw new GotthardError('GT_NOT_FOUND', `rule "${req.params.id}" was deleted (see its versions)`);
+      // Same answer as for a rule that does not exist: a scoped principal does not learn other lines' rules.
+      if (!ruleVisible(req, current.rule.assets)) throw new GotthardError('GT_NOT_FOUND', `no rule "${req.params.id}"`);
       return {
         ...current,
         versions: versions.map(({ version, source, actor, ts, definition }) => ({
@@ -224,16 +239,12 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async
         );
       }
       body.id = req.params.id;
-      const p = req.principal;
-      const assets = Array.isArray(body.assets) ? (body.assets as unknown[]) : [];
-      if (
-        p &&
-        p.scope.length > 0 &&
-        (assets.length === 0 || !assets.every((a) => typeof a === 'string' && inScope(p, a)))
-      ) {
-        throw new GotthardError('GT_FORBIDDEN', 'rule: `assets` must list only assets inside your scope');
-      }
-      return requireWorkflows(hub).putRule(body, who(req), req.ip);
+      const wf = requireWorkflows(hub);
+      // Both the rule as it is (no overwriting another line's rule) and as it will be.
+      const existing = wf.rules().find((r) => r.rule.id === req.params.id);
+      if (existing) requireRuleInScope(req, req.params.id, existing.rule.assets);
+      requireRuleInScope(req, req.params.id, Array.isArray(body.assets) ? (body.assets as unknown[]) : []);
+      return wf.putRule(body, who(req), req.ip);
     },
   );
 
@@ -248,7 +259,12 @@ export const workflowRoutes: FastifyPluginAsyncTypebox<{ hub: HubView }> = async
         response: { 200: Type.Object({ version: Type.Integer() }), 404: ErrorReply },
       },
     },
-    async (req) => ({ version: requireWorkflows(hub).deleteRule(req.params.id, who(req), req.ip) }),
+    async (req) => {
+      const wf = requireWorkflows(hub);
+      const existing = wf.rules().find((r) => r.rule.id === req.params.id);
+      if (existing) requireRuleInScope(req, req.params.id, existing.rule.assets);
+      return { version: wf.deleteRule(req.params.id, who(req), req.ip) };
+    },
   );
 
   app.get(

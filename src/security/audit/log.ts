@@ -15,6 +15,7 @@ import {
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { GotthardError } from '../../errors.js';
+import { csvCell } from '../../model/csv.js';
 import type { AuditRecord, AuditTrail } from '../types.js';
 
 /**
@@ -268,15 +269,17 @@ const CSV_COLUMNS = [
   'hash',
 ] as const;
 
-function csvCell(v: unknown): string {
-  const s = v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+/** Through the shared writer (formula cells neutralised); objects (`details`) as JSON. */
+function cell(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'number' || typeof v === 'boolean') return csvCell(v);
+  return csvCell(typeof v === 'object' ? JSON.stringify(v) : String(v));
 }
 
 /** CSV (RFC 4180) of audit entries, `ts` as ISO 8601, `details` as JSON. */
 export function auditToCsv(entries: readonly AuditEntry[]): string {
   const rows = entries.map((e) =>
-    CSV_COLUMNS.map((c) => csvCell(c === 'ts' ? new Date(e.ts).toISOString() : e[c])).join(','),
+    CSV_COLUMNS.map((c) => cell(c === 'ts' ? new Date(e.ts).toISOString() : e[c])).join(','),
   );
   return `${[CSV_COLUMNS.join(','), ...rows].join('\r\n')}\r\n`;
 }

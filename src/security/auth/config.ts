@@ -49,18 +49,32 @@ export const securitySchema = z
           .int()
           .min(1)
           .default(5)
-          .describe('Consecutive failed sign-ins of one user before the account is locked.'),
-        lockFor: duration('How long a locked account stays locked.').default(15 * 60_000),
+          .describe(
+            'Failed sign-ins of one user name from one client address before each further attempt of that pair waits 1 s, 2 s, 4 s … (no account is ever locked).',
+          ),
+        lockFor: duration(
+          'Longest delay between attempts, and how long failures are remembered after the last one.',
+        ).default(15 * 60_000),
         perAddress: z
           .number()
           .int()
           .min(1)
           .default(20)
-          .describe('Failed sign-ins from one client address within `lockFor` before that address is throttled.'),
+          .describe(
+            'Failed sign-ins from one client address (any names) before its attempts are delayed the same way.',
+          ),
       })
       .strict()
       .default({ maxFailures: 5, lockFor: 15 * 60_000, perAddress: 20 })
-      .describe('Login throttling and account lock-out.'),
+      .describe('Login throttling: progressive delays per (user name, client address) and per address.'),
+    trustedProxies: z
+      .array(
+        z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'an IP address or CIDR, e.g. `10.0.0.5` or `10.0.0.0/24`'),
+      )
+      .default([])
+      .describe(
+        'Reverse proxies (IP or CIDR) in front of the hub: their `X-Forwarded-For` gives the client address used for login throttling and the audit log. Empty: the TCP peer is the client.',
+      ),
     tokens: z
       .array(provisionedTokenSchema)
       .default([])

@@ -1,7 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GotthardError } from '../../errors.js';
-import { type AssetLocator, inScope, type Principal, type RouteAccess, roleAtLeast } from '../types.js';
+import {
+  type AssetLocator,
+  type Credential,
+  inScope,
+  type Principal,
+  type RouteAccess,
+  roleAtLeast,
+} from '../types.js';
 import type { AuthService } from './service.js';
 
 export const SESSION_COOKIE = 'gotthard_session';
@@ -15,6 +22,16 @@ export interface AuthHookOptions {
   auth: AuthService;
   /** Cookies get `Secure` (the API is served over HTTPS). */
   secureCookies: boolean;
+  /**
+   * Classification on reads: a route's located tag that is confidential or restricted needs a read
+   * grant (src/security/governance, `governance.readers`). Read when asked: the hub sets it up first.
+   */
+  reads?: () => ReadGate | undefined;
+}
+
+/** Who may read a classified tag (implemented by the data governance). */
+export interface ReadGate {
+  mayRead(p: Pick<Principal, 'kind' | 'name' | 'role'> | undefined, tagId: string): boolean;
 }
 
 /** Parses a `Cookie` header (RFC 6265 §5.4); later duplicates do not override the first. */
@@ -91,6 +108,21 @@ function outOfScope(p: Principal, path: string): GotthardError {
   );
 }
 
+/** Throws GT_BAD_REQUEST when the URL holds a NUL (raw or `%00`) or percent-encoding that is not UTF-8. */
+export function refuseBadUrl(url: string): void {
+  if (url.includes('\u0000') || /%00/i.test(url)) {
+    throw new GotthardError('GT_BAD_REQUEST', 'the URL holds a NUL character (%00); remove it');
+  }
+  try {
+    decodeURIComponent(url);
+  } catch {
+    throw new GotthardError(
+      'GT_BAD_REQUEST',
+      'the URL is not valid percent-encoded UTF-8 (e.g. a lone %FF or %E2%82); encode text as UTF-8',
+    );
+  }
+}
+
 function accessOf(req: FastifyRequest): RouteAccess | undefined {
   return req.routeOptions.config?.access;
 }
@@ -106,21 +138,34 @@ function accessOf(req: FastifyRequest): RouteAccess | undefined {
 export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
   const { auth } = opts;
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('credential', undefined);
   // Said at start-up, not only at the first request: a route without an access rule is refused.
+  // Checked once every plugin has seen its routes (an encapsulated plugin's own onRoute hook, e.g.
+  // the static files' `public`, runs after this root one on the same route object).
+  const declared: { method: unknown; url: string; config?: { access?: unknown } }[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.config?.access === undefined && route.method !== 'HEAD') {
-      app.log.error(
-        { method: route.method, url: route.url },
-        'route declares no config.access; every request to it is refused (deny by default)',
-      );
+    if (route.method !== 'HEAD') declared.push(route as (typeof declared)[number]);
+  });
+  app.addHook('onReady', async () => {
+    for (const route of declared) {
+      if (route.config?.access === undefined) {
+        app.log.error(
+          { method: route.method, url: route.url },
+          'route declares no config.access; every request to it is refused (deny by default)',
+        );
+      }
     }
   });
 
   app.addHook('onRequest', async (req) => {
+    // Before anything reads the query: a NUL byte or broken percent-encoding (not UTF-8) is a 400
+    // naming the problem, not a 500 from a database that refuses NUL in text (PostgreSQL 22021).
+    refuseBadUrl(req.url);
     const access = accessOf(req);
     if (access && 'public' in access) return;
 
     let principal: Principal;
+    let credential: Credential;
     let viaCookie = false;
     let csrf = '';
     const header = req.headers.authorization;
@@ -130,6 +175,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
         throw new GotthardError('GT_UNAUTHENTICATED', 'the Authorization header must be "Bearer <API token>"');
       }
       principal = auth.bearer(m[1] as string);
+      credential = { kind: 'bearer', value: m[1] as string };
     } else {
       const cookie = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
       const s = cookie ? auth.session(cookie) : undefined;
@@ -142,6 +188,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
         );
       }
       principal = s.principal;
+      credential = { kind: 'session', cookie: cookie as string };
       viaCookie = true;
       csrf = s.csrf;
     }
@@ -173,6 +220,7 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
     }
 
     req.principal = principal;
+    req.credential = credential;
     if (!access) {
       // An unknown URL: a signed-in client learns it does not exist, others only that they must sign in.
       if (req.is404) return;
@@ -193,9 +241,23 @@ export function installAuth(app: FastifyInstance, opts: AuthHookOptions): void {
   app.addHook('preHandler', async (req) => {
     const access = accessOf(req);
     const p = req.principal;
-    if (!access || 'public' in access || !access.asset || !p || p.scope.length === 0) return;
-    for (const path of locatedPaths(req, access.asset)) {
-      if (!inScope(p, path)) throw outOfScope(p, path === '' ? '(the whole enterprise)' : path);
+    if (!access || 'public' in access || !access.asset || !p) return;
+    const paths = locatedPaths(req, access.asset);
+    if (p.scope.length > 0) {
+      for (const path of paths) {
+        if (!inScope(p, path)) throw outOfScope(p, path === '' ? '(the whole enterprise)' : path);
+      }
+    }
+    const gate = opts.reads?.();
+    if (gate && req.method === 'GET') {
+      for (const path of paths) {
+        if (!gate.mayRead(p, path)) {
+          throw new GotthardError(
+            'GT_FORBIDDEN',
+            `${path} is classified confidential or restricted; ${p.kind} "${p.name}" has no read grant for it (governance.readers)`,
+          );
+        }
+      }
     }
   });
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { GotthardError } from '../../errors.js';
-import { type Principal, ROLES, type Role } from '../types.js';
+import { type Credential, type Principal, ROLES, type Role } from '../types.js';
 import type { SecurityConfig } from './config.js';
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js';
 import { AuthStore, type TokenRow, type UserRow } from './store.js';
@@ -56,7 +56,14 @@ export interface TokenView {
 
 export type LoginOutcome =
   | { ok: true; session: NewSession }
-  | { ok: false; reason: 'bad-credentials' | 'locked' | 'throttled' | 'disabled'; lockedNow: boolean };
+  | {
+      ok: false;
+      reason: 'bad-credentials' | 'throttled' | 'disabled';
+      /** This failure started the delays for the (name, address) pair (audited once). */
+      throttledNow: boolean;
+      /** With `throttled`: how long to wait before the next attempt is looked at. */
+      retryAfterMs?: number;
+    };
 
 const NAME = /^[A-Za-z0-9_.@-]{1,64}$/;
 const TOKEN = /^gt_([0-9a-f]{20})_([A-Za-z0-9_-]{43})$/;
@@ -99,10 +106,13 @@ export class AuthService {
   private readonly log: Logger;
   private readonly config: SecurityConfig;
   private readonly provisioned: { hash: string; principal: Principal; name: string }[];
-  /** Failed sign-ins per client address: throttles guessing across many user names. */
-  private readonly failuresByAddress = new Map<string, { count: number; since: number }>();
+  /** Failed sign-ins per client address (guessing across many names) and per (name, address). */
+  private readonly failuresByAddress = new Map<string, { count: number; last: number }>();
+  private readonly failuresByPair = new Map<string, { count: number; last: number }>();
   private setupToken: string | undefined;
   private dummyHash = '';
+  /** Told after anything that may take authority away (logout, revocation, user change or deletion). */
+  private readonly authorityListeners = new Set<() => void>();
 
   private constructor(opts: AuthServiceOptions) {
     this.store = new AuthStore(join(opts.dataDir, 'security.db'));
@@ -123,9 +133,9 @@ export class AuthService {
     if (s.store.countUsers() === 0) {
       const password = env.GOTTHARD_ADMIN_PASSWORD;
       if (password !== undefined && password !== '') {
-        const problem = passwordProblem(password);
-        if (problem) throw new GotthardError('GT_CONFIG_INVALID', `GOTTHARD_ADMIN_PASSWORD: ${problem}`);
         const name = env.GOTTHARD_ADMIN_USER || 'admin';
+        const problem = passwordProblem(password, name);
+        if (problem) throw new GotthardError('GT_CONFIG_INVALID', `GOTTHARD_ADMIN_PASSWORD: ${problem}`);
         checkName(name);
         s.store.insertUser({ name, role: 'admin', scope: [], passwordHash: await hashPassword(password) }, s.now());
         s.store.setMeta('setup', undefined);
@@ -158,64 +168,144 @@ export class AuthService {
 
   /** Creates the first admin with the one-time setup token and signs them in. */
   async setup(token: string, name: string, password: string): Promise<NewSession> {
-    const stored = this.store.getMeta('setup');
-    if (stored === undefined || this.store.countUsers() > 0) {
-      throw new GotthardError('GT_CONFLICT', 'setup is already done; sign in instead');
-    }
-    if (!equalHex(sha256(token), stored)) {
+    checkName(name);
+    const problem = passwordProblem(password, name);
+    if (problem) throw new GotthardError('GT_BAD_REQUEST', `password: ${problem}`);
+    // The token is consumed in one synchronous transaction before anything is awaited: of two
+    // concurrent requests with it, one claims it and the other finds it gone (issue 17: two
+    // concurrent setup requests created two admins while both awaited the password hash).
+    const claimed = this.store.transaction(() => {
+      const stored = this.store.getMeta('setup');
+      if (stored === undefined || this.store.countUsers() > 0) return 'done' as const;
+      if (!equalHex(sha256(token), stored)) return 'wrong' as const;
+      this.store.setMeta('setup', undefined);
+      return stored;
+    });
+    if (claimed === 'done') throw new GotthardError('GT_CONFLICT', 'setup is already done; sign in instead');
+    if (claimed === 'wrong') {
       throw new GotthardError(
         'GT_FORBIDDEN',
         'the setup token is wrong; use the one the hub printed in its log at start-up (restart for a new one)',
       );
     }
-    checkName(name);
-    const problem = passwordProblem(password);
-    if (problem) throw new GotthardError('GT_BAD_REQUEST', `password: ${problem}`);
-    const passwordHash = await hashPassword(password);
-    this.store.transaction(() => {
-      this.store.insertUser({ name, role: 'admin', scope: [], passwordHash }, this.now());
-      this.store.setMeta('setup', undefined);
-    });
+    let passwordHash: string;
+    try {
+      passwordHash = await hashPassword(password);
+    } catch (err) {
+      this.store.setMeta('setup', claimed); // not used up: the admin was not created
+      throw err;
+    }
+    this.store.insertUser({ name, role: 'admin', scope: [], passwordHash }, this.now());
     return this.newSession(name, { kind: 'user', name, role: 'admin', scope: [] });
   }
 
-  /** Password sign-in with per-user lock-out and per-address throttling. */
+  /**
+   * Password sign-in with progressive delays instead of a lock-out. After `lockout.maxFailures`
+   * failures of one name from one client address, each further attempt of that pair must wait
+   * 1 s, 2 s, 4 s … (at most `lockFor`); after `perAddress` failures from one address across
+   * names, the same for the address. Nobody can lock an account from elsewhere: the owner's
+   * address is not slowed by an attacker's failures. Known and unknown names are treated the same
+   * way, with the same password hash work and the same answers, so replies do not tell which names
+   * exist (OWASP Authentication Cheat Sheet, "Login throttling"; NIST SP 800-63B 5.2.2).
+   */
   async login(name: string, password: string, address: string): Promise<LoginOutcome> {
     const now = this.now();
     const lock = this.config.lockout;
-    const byAddr = this.failuresByAddress.get(address);
-    if (byAddr && now - byAddr.since > lock.lockFor) this.failuresByAddress.delete(address);
-    else if (byAddr && byAddr.count >= lock.perAddress) return { ok: false, reason: 'throttled', lockedNow: false };
+    const pairKey = `${address}\n${name.toLowerCase()}`;
+    const pair = this.fresh(this.failuresByPair, pairKey, now);
+    const byAddr = this.fresh(this.failuresByAddress, address, now);
+    const waitMs = Math.max(this.remaining(pair, lock.maxFailures, now), this.remaining(byAddr, lock.perAddress, now));
+    if (waitMs > 0) return { ok: false, reason: 'throttled', throttledNow: false, retryAfterMs: waitMs };
 
     const u = this.store.getUser(name);
-    if (u && u.lockedUntil > now) return { ok: false, reason: 'locked', lockedNow: false };
     // Hash even for an unknown user, so the reply time does not tell which names exist.
-    if (!u && this.dummyHash === '') this.dummyHash = await hashPassword(randomBytes(16).toString('hex'));
+    if (this.dummyHash === '') this.dummyHash = await hashPassword(randomBytes(16).toString('hex'));
     const good = await verifyPassword(password, u?.passwordHash ?? this.dummyHash);
     if (u && good && !u.disabled) {
-      this.store.clearFailures(u.name);
-      this.failuresByAddress.delete(address);
+      this.failuresByPair.delete(pairKey);
       return { ok: true, session: this.newSession(u.name, this.principalOf(u)) };
     }
-    const a = this.failuresByAddress.get(address) ?? { count: 0, since: now };
+    const p = pair ?? { count: 0, last: now };
+    p.count++;
+    p.last = now;
+    this.failuresByPair.set(pairKey, p);
+    const a = byAddr ?? { count: 0, last: now };
     a.count++;
+    a.last = now;
     this.failuresByAddress.set(address, a);
     // Guessing from many addresses must not grow memory without bound: forget stale entries.
-    if (this.failuresByAddress.size > 10_000) {
-      for (const [k, v] of this.failuresByAddress) if (now - v.since > lock.lockFor) this.failuresByAddress.delete(k);
+    for (const m of [this.failuresByPair, this.failuresByAddress]) {
+      if (m.size > 10_000) for (const [k, v] of m) if (now - v.last > lock.lockFor) m.delete(k);
     }
-    if (u && good && u.disabled) return { ok: false, reason: 'disabled', lockedNow: false };
-    if (!u) return { ok: false, reason: 'bad-credentials', lockedNow: false };
-    const r = this.store.recordFailure(u.name, lock.maxFailures, now + lock.lockFor);
-    return { ok: false, reason: 'bad-credentials', lockedNow: r.locked };
+    if (u && good && u.disabled) return { ok: false, reason: 'disabled', throttledNow: false };
+    return { ok: false, reason: 'bad-credentials', throttledNow: p.count === lock.maxFailures };
+  }
+
+  /** The entry, or undefined when there is none or its last failure is older than `lockFor` (forgotten). */
+  private fresh(
+    m: Map<string, { count: number; last: number }>,
+    key: string,
+    now: number,
+  ): { count: number; last: number } | undefined {
+    const e = m.get(key);
+    if (e && now - e.last > this.config.lockout.lockFor) {
+      m.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  /** How long an attempt must still wait: 2^(failures − threshold) s after the last failure, at most `lockFor`. */
+  private remaining(e: { count: number; last: number } | undefined, threshold: number, now: number): number {
+    if (!e || e.count < threshold) return 0;
+    const delay = Math.min(this.config.lockout.lockFor, 1000 * 2 ** Math.min(30, e.count - threshold));
+    return Math.max(0, e.last + delay - now);
+  }
+
+  /** Client addresses (IPs or CIDRs) of reverse proxies whose X-Forwarded-For is believed. */
+  get trustedProxies(): readonly string[] {
+    return this.config.trustedProxies;
   }
 
   logout(cookie: string): void {
     this.store.deleteSession(sha256(cookie));
+    this.authorityChanged();
+  }
+
+  /**
+   * Calls `fn` (synchronously) after every change that may take authority away: a logout, a token
+   * revoked, a user changed, disabled or deleted. Long-lived channels re-check their credential then.
+   */
+  onAuthorityChange(fn: () => void): () => void {
+    this.authorityListeners.add(fn);
+    return () => this.authorityListeners.delete(fn);
+  }
+
+  private authorityChanged(): void {
+    for (const fn of this.authorityListeners) {
+      try {
+        fn();
+      } catch (err) {
+        this.log.error({ err }, 'authority-change listener failed');
+      }
+    }
+  }
+
+  /**
+   * The principal a credential stands for now, or undefined when it no longer authorises anyone
+   * (logged out, expired, revoked, user disabled or deleted). Does not refresh the session's idle
+   * time: an open channel is not activity.
+   */
+  recheck(c: Credential): Principal | undefined {
+    try {
+      return c.kind === 'session' ? this.session(c.cookie, false)?.principal : this.bearer(c.value, false);
+    } catch {
+      return undefined;
+    }
   }
 
   /** The session behind a cookie value, or undefined when there is none or it expired. */
-  session(cookie: string): SessionAuth | undefined {
+  session(cookie: string, touch = true): SessionAuth | undefined {
     const idHash = sha256(cookie);
     const s = this.store.getSession(idHash);
     if (!s) return undefined;
@@ -227,12 +317,12 @@ export class AuthService {
     }
     const u = this.store.getUser(s.user);
     if (!u || u.disabled) return undefined;
-    if (now - s.lastSeen > SESSION_TOUCH_MS) this.store.touchSession(idHash, now);
+    if (touch && now - s.lastSeen > SESSION_TOUCH_MS) this.store.touchSession(idHash, now);
     return { principal: this.principalOf(u), csrf: s.csrf };
   }
 
   /** The principal behind an `Authorization: Bearer` value; throws GT_UNAUTHENTICATED naming why not. */
-  bearer(value: string): Principal {
+  bearer(value: string, touch = true): Principal {
     const m = TOKEN.exec(value);
     if (m) {
       const t = this.store.getToken(m[1] as string);
@@ -247,7 +337,7 @@ export class AuthService {
           `API token "${t.name}" expired at ${new Date(t.expiresAt).toISOString()}`,
         );
       }
-      if (t.lastUsedAt === null || now - t.lastUsedAt > SESSION_TOUCH_MS) this.store.touchToken(t.id, now);
+      if (touch && (t.lastUsedAt === null || now - t.lastUsedAt > SESSION_TOUCH_MS)) this.store.touchToken(t.id, now);
       return { kind: 'token', name: t.name, role: t.role, scope: t.scope };
     }
     const h = sha256(value);
@@ -269,7 +359,7 @@ export class AuthService {
   async createUser(u: { name: string; role: Role; scope: string[]; password: string }): Promise<UserView> {
     checkName(u.name);
     checkScope(u.scope);
-    const problem = passwordProblem(u.password);
+    const problem = passwordProblem(u.password, u.name);
     if (problem) throw new GotthardError('GT_BAD_REQUEST', `password: ${problem}`);
     if (this.store.getUser(u.name)) throw new GotthardError('GT_CONFLICT', `user "${u.name}" exists already`);
     this.store.insertUser(
@@ -288,7 +378,7 @@ export class AuthService {
     if (patch.scope) checkScope(patch.scope);
     let passwordHash: string | undefined;
     if (patch.password !== undefined) {
-      const problem = passwordProblem(patch.password);
+      const problem = passwordProblem(patch.password, name);
       if (problem) throw new GotthardError('GT_BAD_REQUEST', `password: ${problem}`);
       passwordHash = await hashPassword(patch.password);
     }
@@ -303,6 +393,7 @@ export class AuthService {
     );
     // A changed role, scope, password or a disabled account takes effect at once: sessions end.
     this.store.deleteSessionsOf(name);
+    this.authorityChanged();
     return this.getUser(name) as UserView;
   }
 
@@ -314,6 +405,7 @@ export class AuthService {
     }
     this.store.deleteSessionsOf(name);
     this.store.deleteUser(name);
+    this.authorityChanged();
   }
 
   // ---- API tokens (admin) ----
@@ -371,6 +463,7 @@ export class AuthService {
     const t = this.store.getToken(id);
     if (!t) throw new GotthardError('GT_NOT_FOUND', `no API token with id "${id}"`);
     this.store.revokeToken(id, this.now());
+    this.authorityChanged();
     return this.tokenView(this.store.getToken(id) as TokenRow);
   }
 

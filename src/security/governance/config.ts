@@ -44,6 +44,36 @@ const allowSchema = z
   })
   .strict();
 
+const readerSchema = z
+  .object({
+    tags: tagGlob,
+    principals: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^(user|token):[^\s]+$|^role:(viewer|operator|engineer|admin)$/,
+            'write `user:<name>`, `token:<name>` or `role:<viewer|operator|engineer|admin>` (that role or higher)',
+          ),
+      )
+      .min(1)
+      .describe(
+        'Who may read the matching confidential or restricted tags: `user:olga`, `token:erp`, `role:engineer`.',
+      ),
+    reason: z.string().min(1).optional().describe('Why they may (shown in the catalog and the docs).'),
+  })
+  .strict();
+
+const tagSourceSchema = z
+  .object({
+    tags: tagGlob,
+    source: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]*$/, 'a source connection name, e.g. `demo-plant`')
+      .describe('The source connection whose values the matching tag ids take.'),
+  })
+  .strict();
+
 export const governanceSchema = z
   .object({
     default: z
@@ -64,9 +94,21 @@ export const governanceSchema = z
       .array(allowSchema)
       .default([])
       .describe('Explicit exceptions: confidential or restricted tags that may still go to the named sinks.'),
+    readers: z
+      .array(readerSchema)
+      .default([])
+      .describe(
+        'Read grants: a confidential or restricted tag is served (REST, CSV, data sets, the live WebSocket, events) only to a principal a matching entry names; without one it is refused as if withheld.',
+      ),
+    tagSources: z
+      .array(tagSourceSchema)
+      .default([])
+      .describe(
+        'Which source owns which tag ids (first matching entry wins). Without an entry a tag id belongs to the source that declared it first (kept across restarts); a value for it from any other source is refused with a `tag.collision` event.',
+      ),
   })
   .strict()
-  .default({ default: { classification: 'internal' }, rules: [], allow: [] })
+  .default({ default: { classification: 'internal' }, rules: [], allow: [], readers: [], tagSources: [] })
   .describe(
     'Data governance (see docs/governance.md): owner, classification and retention per tag; classification decides what leaves the hub.',
   );

@@ -1,6 +1,6 @@
 import { pathGlob } from '../../model/index.js';
 import type { TagCatalog, TagDefinition } from '../../model/tag.js';
-import type { Classification, DataGovernance } from '../types.js';
+import { type Classification, type DataGovernance, type Principal, type Role, roleAtLeast } from '../types.js';
 import type { GovernanceConfig } from './config.js';
 
 /** What governance says about one tag. */
@@ -15,6 +15,11 @@ export interface TagGovernance {
 /** What the API and the catalog read: the DataGovernance answers plus the full picture per tag. */
 export interface GovernanceView extends DataGovernance {
   describe(tagId: string): TagGovernance;
+  /**
+   * May `p` read this tag's values? Always for public and internal tags; for confidential and
+   * restricted ones only with a `governance.readers` grant (automation, kind `system`, always).
+   */
+  mayRead(p: Pick<Principal, 'kind' | 'name' | 'role'> | undefined, tagId: string): boolean;
 }
 
 const SENSITIVE: ReadonlySet<Classification> = new Set(['confidential', 'restricted']);
@@ -28,11 +33,22 @@ const SENSITIVE: ReadonlySet<Classification> = new Set(['confidential', 'restric
 export class ConfigGovernance implements GovernanceView {
   private readonly rules: { re: RegExp; rule: GovernanceConfig['rules'][number] }[];
   private readonly allows: { re: RegExp; sinks: RegExp[] }[];
+  private readonly readers: { re: RegExp; names: Set<string>; role?: Role }[];
   private readonly cache = new Map<string, TagGovernance>();
 
   constructor(private readonly config: GovernanceConfig) {
     this.rules = config.rules.map((rule) => ({ re: pathGlob(rule.tags), rule }));
     this.allows = config.allow.map((a) => ({ re: pathGlob(a.tags), sinks: a.sinks.map(pathGlob) }));
+    this.readers = (config.readers ?? []).map((r) => {
+      const roles = r.principals.filter((x) => x.startsWith('role:')).map((x) => x.slice(5) as Role);
+      // The least role named: `role:operator` and `role:admin` together grant operator and up.
+      const least = roles.sort((a, b) => (roleAtLeast(a, b) ? 1 : -1))[0];
+      return {
+        re: pathGlob(r.tags),
+        names: new Set(r.principals.filter((x) => !x.startsWith('role:'))),
+        ...(least ? { role: least } : {}),
+      };
+    });
   }
 
   describe(tagId: string): TagGovernance {
@@ -58,6 +74,16 @@ export class ConfigGovernance implements GovernanceView {
 
   classificationOf(tagId: string): Classification {
     return this.describe(tagId).classification;
+  }
+
+  mayRead(p: Pick<Principal, 'kind' | 'name' | 'role'> | undefined, tagId: string): boolean {
+    if (!SENSITIVE.has(this.describe(tagId).classification)) return true;
+    if (!p) return false;
+    if (p.kind === 'system') return true;
+    const who = `${p.kind}:${p.name}`;
+    return this.readers.some(
+      (r) => r.re.test(tagId) && (r.names.has(who) || (r.role !== undefined && roleAtLeast(p.role, r.role))),
+    );
   }
 
   mayLeave(tagId: string, sink: string): boolean {

@@ -172,7 +172,8 @@ export class GuardedCommands implements MachineCommands {
         message: `tag ${r.tagId} is not in the write allowlist (config \`writes.tags\`)`,
       });
     }
-    const bad = checkValue(rule, r.value);
+    const bad =
+      r.value === undefined ? { statusCode: 'BadTypeMismatch', message: 'no value given' } : checkValue(rule, r.value);
     if (bad) return refuse({ statusCode: bad.statusCode, message: `tag ${r.tagId}: ${bad.message}` });
     const tag = await this.deps.tags.getTag(r.tagId);
     if (!tag) return refuse({ statusCode: 'BadNodeIdUnknown', message: `no tag ${r.tagId}` });
@@ -195,6 +196,9 @@ export class GuardedCommands implements MachineCommands {
     }
     return this.finish('machine.write', r, r.tagId, result, false, {
       ...details,
+      // As written: the value is never converted (checkValue refuses what is not already of the
+      // type), so what was sent is what the Write carried, encoded as this DataType.
+      written: { value: r.value, dataType: rule.dataType },
       nodeId: tag.lineage.nodeId,
       source: tag.lineage.source,
     });

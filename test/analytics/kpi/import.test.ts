@@ -267,7 +267,7 @@ describe('history import → KPIs by the ISO 22400-2 formulas; export as CSV and
     });
     assert.equal(outside.statusCode, 200, outside.body);
     assert.deepEqual([outside.json().corrected, outside.json().rejected], [0, 1]);
-    assert.match(outside.json().errors[0].message, /outside the scope of token "line2-engineer"/);
+    assert.match(outside.json().errors[0].message, /outside your scope/);
     assert.equal(await at(t(13, 59)), 230);
     // Good parts 300 → 320 (the last counter reading rose by 20; the 13:30 reading lies on the way):
     // OEE = good × ideal cycle time / planned busy time = 320 min / 465 min.

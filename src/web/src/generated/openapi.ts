@@ -1203,7 +1203,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Reject a trusted server certificate
+         * Reject a trusted server certificate; sources connected with it are restarted (their sessions end)
          * @description Needs role `admin` or higher.
          */
         post: operations["postPkiCertificatesByThumbprintReject"];
@@ -1224,7 +1224,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Remove a trusted or rejected server certificate
+         * Remove a trusted or rejected server certificate; sources connected with it are restarted
          * @description Needs role `admin` or higher.
          */
         delete: operations["deletePkiCertificatesByThumbprint"];
@@ -1508,6 +1508,19 @@ export interface operations {
                             lastDeliveredAt?: string;
                             lastError?: string;
                         }[];
+                        /** @description One source per tag id (docs/security.md, tag ownership). */
+                        tagOwnership?: {
+                            /** @description Tag declarations refused: the id belongs to another source. */
+                            collisions: number;
+                            /** @description Values (and gap markers) dropped for those declarations. */
+                            refusedValues: number;
+                            bySource: {
+                                [key: string]: {
+                                    collisions: number;
+                                    refusedValues: number;
+                                };
+                            };
+                        };
                     };
                 };
             };
@@ -6336,7 +6349,8 @@ export interface operations {
                 "application/json": {
                     /** @description Tag id (UNS path) to write. */
                     tagId: string;
-                    value: number | string | boolean;
+                    /** @description JSON number for Double/Float/Int/UInt, true/false for Boolean, a string for String. */
+                    value: unknown;
                     /** @description Why (goes into the audit log with the attempt), e.g. `bearing replaced, WO-10231`. */
                     reason: string;
                 };
@@ -6771,6 +6785,8 @@ export interface operations {
                             notAfter: string;
                             expired: boolean;
                             applicationUri?: string;
+                            /** @description Sources whose session used this certificate and were restarted (reject and remove). */
+                            endedSessions?: string[];
                         }[];
                         issuers: {
                             /** @description `trusted`, `rejected` or `issuer`. */
@@ -6782,6 +6798,8 @@ export interface operations {
                             notAfter: string;
                             expired: boolean;
                             applicationUri?: string;
+                            /** @description Sources whose session used this certificate and were restarted (reject and remove). */
+                            endedSessions?: string[];
                         }[];
                         crls: {
                             target: string;
@@ -6849,6 +6867,8 @@ export interface operations {
                         notAfter: string;
                         expired: boolean;
                         applicationUri?: string;
+                        /** @description Sources whose session used this certificate and were restarted (reject and remove). */
+                        endedSessions?: string[];
                     };
                 };
             };
@@ -6918,6 +6938,8 @@ export interface operations {
                         notAfter: string;
                         expired: boolean;
                         applicationUri?: string;
+                        /** @description Sources whose session used this certificate and were restarted (reject and remove). */
+                        endedSessions?: string[];
                     };
                 };
             };
@@ -6987,6 +7009,8 @@ export interface operations {
                         notAfter: string;
                         expired: boolean;
                         applicationUri?: string;
+                        /** @description Sources whose session used this certificate and were restarted (reject and remove). */
+                        endedSessions?: string[];
                     };
                 };
             };
@@ -7060,6 +7084,8 @@ export interface operations {
                         notAfter: string;
                         expired: boolean;
                         applicationUri?: string;
+                        /** @description Sources whose session used this certificate and were restarted (reject and remove). */
+                        endedSessions?: string[];
                     };
                 };
             };
@@ -7135,6 +7161,8 @@ export interface operations {
                         notAfter: string;
                         expired: boolean;
                         applicationUri?: string;
+                        /** @description Sources whose session used this certificate and were restarted (reject and remove). */
+                        endedSessions?: string[];
                     };
                 };
             };
@@ -7204,6 +7232,8 @@ export interface operations {
                         notAfter: string;
                         expired: boolean;
                         applicationUri?: string;
+                        /** @description Sources whose session used this certificate and were restarted (reject and remove). */
+                        endedSessions?: string[];
                     };
                 };
             };

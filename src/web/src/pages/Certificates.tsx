@@ -59,12 +59,30 @@ export function CertificatesPage() {
       </td>
       <td>
         {canChange && c.status === 'rejected' && (
-          <button type="button" onClick={() => act(`Trusted ${c.subject}`, securityApi.trust(c.thumbprint))}>
+          <button
+            type="button"
+            onClick={() => {
+              if (
+                confirm(
+                  `Trust the certificate of ${c.subject} (${thumbprint(c.thumbprint)})? The hub will open sessions to any server that presents it.`,
+                )
+              ) {
+                void act(`Trusted ${c.subject}`, securityApi.trust(c.thumbprint));
+              }
+            }}
+          >
             Trust
           </button>
         )}
         {canChange && c.status === 'trusted' && (
-          <button type="button" onClick={() => act(`Rejected ${c.subject}`, securityApi.reject(c.thumbprint))}>
+          <button
+            type="button"
+            onClick={() => {
+              if (confirm(`Reject the certificate of ${c.subject}? Connections that use it are ended now.`)) {
+                void act(`Rejected ${c.subject}`, securityApi.reject(c.thumbprint));
+              }
+            }}
+          >
             Reject
           </button>
         )}{' '}
@@ -72,7 +90,7 @@ export function CertificatesPage() {
           <button
             type="button"
             onClick={() => {
-              if (confirm(`Remove the certificate of ${c.subject}?`)) {
+              if (confirm(`Remove the certificate of ${c.subject}? Connections that use it are ended now.`)) {
                 void act(`Removed ${c.subject}`, securityApi.remove(c.thumbprint));
               }
             }}
