@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { validateConfig } from '../../../src/config/index.js';
 import { DEMO_ASSETS, Hub } from '../../../src/hub/index.js';
+import { MachineState } from '../../../src/model/index.js';
 import { testAuth } from '../../helpers/auth.js';
 import { freePort, waitFor } from '../../helpers/net.js';
 
@@ -54,7 +55,13 @@ describe('predictive maintenance in the hub with the accelerated demo plant', { 
     const pdm = hub.pdm!;
     await waitFor(
       'a bearing RUL for cnc1',
-      () => pdm.machine(CNC1)?.rul.some((r) => r.mode === 'bearing') && pdm.machine(CNC1)?.baselineReady,
+      // baselineReady is the baseline of the machine's current state: the damage must meet a learned
+      // Running baseline, so wait while the machine runs (an idle machine's ready baseline let the
+      // test inject into a Running baseline still learning, and no anomaly could open).
+      () => {
+        const m = pdm.machine(CNC1);
+        return m?.rul.some((r) => r.mode === 'bearing') && m.baselineReady && m.state === MachineState.Running;
+      },
       60_000,
     );
     const sim = hub.demo!.simulation.get('Machining.Line1.CNC1')!;
