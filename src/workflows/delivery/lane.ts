@@ -177,7 +177,19 @@ export class ConnectorLane {
     const started = clock.now();
     outbox.beginAttempt(e.id, started);
     const entry = { ...e, attempts: e.attempts + 1 };
-    const signal = AbortSignal.any([AbortSignal.timeout(this.d.timeout), this.d.stopSignal]);
+    // The call's deadline and the hub's stop, as one signal held by this frame. Not
+    // AbortSignal.any([AbortSignal.timeout(…), …]): on Node 20 the composite holds its sources weakly,
+    // a collected timeout signal never fires, and a hung call then held its lane for ever (the lanes
+    // test saw the third hung request never aborted).
+    const call = new AbortController();
+    const abortCall = () => call.abort(this.d.stopSignal.reason);
+    const deadline = setTimeout(
+      () => call.abort(new DOMException(`no answer within ${this.d.timeout} ms`, 'TimeoutError')),
+      this.d.timeout,
+    );
+    if (this.d.stopSignal.aborted) abortCall();
+    else this.d.stopSignal.addEventListener('abort', abortCall, { once: true });
+    const signal = call.signal;
     try {
       const verdict = governanceStage(entry, sinkOfEntry(c, entry), this.d.governance());
       if (!verdict.ok) throw new DeliveryError(verdict.reason, true);
@@ -224,6 +236,9 @@ export class ConnectorLane {
         return { done: true };
       }
       return { done: false, entry, error: d, message };
+    } finally {
+      clearTimeout(deadline);
+      this.d.stopSignal.removeEventListener('abort', abortCall);
     }
   }
 }
