@@ -247,7 +247,9 @@ describe('tag ownership: MQTT value on an OPC UA tag id', { timeout: 150_000 }, 
     const own = await hub.historian.getTag(OWN);
     assert.ok(target && own);
     const refusedBefore = hub.health().tagOwnership?.refusedValues ?? 0;
-    const since = Date.now();
+    // The supervisor writes a gap marker at the connection's last contact (+1 ms), which precedes
+    // the kick by up to the MQTT keep-alive: read from well before it.
+    const since = Date.now() - 60_000;
     // Session takeover (MQTT 3.1.1, 3.1.4-2): a client with the source's client id makes the broker
     // drop the source's connection, so the source writes its BadNoCommunication gap markers.
     const kick = await mqtt.connectAsync(MOSQUITTO_URL, { clientId, reconnectPeriod: 0, clean: true });
